@@ -1,0 +1,29 @@
+"""The `hub` command: the operator's and adapter developer's entry point.
+
+Each command group lives in its own module and is mounted here.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from hub.cli import adapter, broker, keys, schemas, translate
+
+app = typer.Typer(
+    name="hub",
+    help="CCA integration hub: translate, route and run the federated message bus.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("translate")(translate.translate_command)
+app.command("route")(translate.route_command)
+app.command("networks")(translate.networks_command)
+app.add_typer(broker.app, name="broker")
+app.add_typer(keys.app, name="keys")
+app.add_typer(schemas.app, name="schemas")
+app.add_typer(adapter.app, name="adapter")
+
+
+def main() -> None:
+    app()

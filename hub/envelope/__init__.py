@@ -1,0 +1,20 @@
+"""The canonical CloudEvents 1.0 envelope: the event, its stable ids, and its two Kafka modes."""
+
+from hub.envelope.binary import from_kafka, to_kafka
+from hub.envelope.event import CanonicalEvent, EnvelopeError, format_time
+from hub.envelope.identity import case_id, event_id
+from hub.envelope.structured import from_structured, from_json_line, to_json_line, to_structured
+
+__all__ = [
+    "CanonicalEvent",
+    "EnvelopeError",
+    "case_id",
+    "event_id",
+    "format_time",
+    "from_json_line",
+    "from_kafka",
+    "from_structured",
+    "to_json_line",
+    "to_kafka",
+    "to_structured",
+]

@@ -1,0 +1,43 @@
+"""Signing canonical events and checking their origin signatures.
+
+On the wire, verification uses the attribute strings and value bytes exactly as they
+arrived (``verify_wire``): re-formatting anything would change what was signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from hub.envelope.event import SOURCE_PREFIX, CanonicalEvent
+from hub.keys.registry import KeyRegistry
+from hub.signing import Signer, VerificationError
+
+
+def sign_event(event: CanonicalEvent, signer: Signer) -> CanonicalEvent:
+    """A copy of ``event`` carrying ``signature`` and ``keyid``."""
+    signature = signer.sign(event.signed_attributes(), event.data_bytes())
+    return event.model_copy(update={"signature": signature, "keyid": signer.key_id})
+
+
+def verify_wire(
+    registry: KeyRegistry,
+    attributes: Mapping[str, str],
+    data: bytes,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Check the signature of a record as received; raises :class:`VerificationError`."""
+    signature = attributes.get("signature")
+    key_id = attributes.get("keyid")
+    if not signature or not key_id:
+        raise VerificationError("malformed", "the event carries no signature or keyid")
+    source = attributes.get("source", "")
+    network = source.removeprefix(SOURCE_PREFIX) if source.startswith(SOURCE_PREFIX) else ""
+    registry.verify(network, key_id, attributes, data, signature, now=now)
+
+
+def verify_event(
+    registry: KeyRegistry, event: CanonicalEvent, *, now: datetime | None = None
+) -> None:
+    verify_wire(registry, event.attributes(), event.data_bytes(), now=now)

@@ -1,0 +1,75 @@
+"""Shared canonical schemas of the hub: pydantic models and their generated JSON Schemas.
+
+Every canonical message is one of six event types; each type has one data model here.
+The JSON Schema files in ``schemas/json/`` are generated from these models
+(``hub schemas generate``) for agencies that do not use Python.
+"""
+
+from schemas.models.events import (
+    EVENT_MODELS,
+    CanonicalData,
+    CaseReferral,
+    ExtraditionRequest,
+    IntelReport,
+    MlaRequest,
+    Notice,
+    RequestStatus,
+    model_for_type,
+)
+from schemas.models.parts import (
+    Classification,
+    CriminalGroup,
+    Document,
+    Grading,
+    LegalBasis,
+    Link,
+    Location,
+    NoticeDetails,
+    Offence,
+    Origin,
+    Person,
+    Provenance,
+    RequestDetails,
+    StatusDetails,
+    Vehicle,
+    Vessel,
+    Victims,
+    NoticeWarrant,
+    Warrant,
+)
+from schemas.models.values import LEVELS, TLP_VALUES, Level, Tlp
+
+__all__ = [
+    "EVENT_MODELS",
+    "LEVELS",
+    "TLP_VALUES",
+    "CanonicalData",
+    "CaseReferral",
+    "Classification",
+    "CriminalGroup",
+    "Document",
+    "ExtraditionRequest",
+    "Grading",
+    "IntelReport",
+    "LegalBasis",
+    "Level",
+    "Link",
+    "Location",
+    "MlaRequest",
+    "Notice",
+    "NoticeDetails",
+    "NoticeWarrant",
+    "Offence",
+    "Origin",
+    "Person",
+    "Provenance",
+    "RequestDetails",
+    "RequestStatus",
+    "StatusDetails",
+    "Tlp",
+    "Vehicle",
+    "Vessel",
+    "Victims",
+    "Warrant",
+    "model_for_type",
+]

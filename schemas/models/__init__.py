@@ -1,0 +1,1 @@
+"""The canonical data models, one module per concept: values, parts, events."""
