@@ -25,6 +25,7 @@ from schemas.models.parts import (
     Link,
     Location,
     NoticeDetails,
+    NoticeWarrant,
     Offence,
     Origin,
     Person,
@@ -34,7 +35,6 @@ from schemas.models.parts import (
     Vehicle,
     Vessel,
     Victims,
-    NoticeWarrant,
     Warrant,
 )
 from schemas.models.values import LEVELS, TLP_VALUES, Level, Tlp

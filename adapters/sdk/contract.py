@@ -59,6 +59,8 @@ class Rejected:
     #: the exception class behind the rejection, for the DLQ's reason headers
     error_class: str = "adapters.sdk.Reject"
     stage: str = "parse"
+    #: for a batch row: the row's own native bytes, dead-lettered instead of the whole file
+    native: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ class Adapter(ABC):
     replies: ClassVar[bool] = True
     #: example file suffix for goldens and scaffolds
     suffix: ClassVar[str] = ".txt"
+    #: batch formats answer once per file, listing every row, as soon as the file is read;
+    #: the others are answered per message once the router has routed it
+    batch_receipts: ClassVar[bool] = False
 
     @property
     def topic_in(self) -> str:

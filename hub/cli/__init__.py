@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli import adapter, broker, keys, schemas, translate
+from hub.cli import adapter, broker, keys, schemas, serve, topics, translate
 
 app = typer.Typer(
     name="hub",
@@ -23,6 +23,8 @@ app.add_typer(broker.app, name="broker")
 app.add_typer(keys.app, name="keys")
 app.add_typer(schemas.app, name="schemas")
 app.add_typer(adapter.app, name="adapter")
+app.add_typer(topics.app, name="topics")
+app.command("serve")(serve.serve_command)
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from hub.envelope.binary import from_kafka, to_kafka
 from hub.envelope.event import CanonicalEvent, EnvelopeError, format_time
 from hub.envelope.identity import case_id, event_id
-from hub.envelope.structured import from_structured, from_json_line, to_json_line, to_structured
+from hub.envelope.structured import from_json_line, from_structured, to_json_line, to_structured
 
 __all__ = [
     "CanonicalEvent",

@@ -47,22 +47,41 @@ def parse_message(native: bytes) -> Draft:
 def test_a_scaffolded_adapter_passes_the_kit_after_filling_parse_and_one_golden(
     tmp_path: Path,
 ) -> None:
-    result = CliRunner().invoke(app, ["adapter", "new", "demo-net", "--root", str(tmp_path),
-                                      "--standalone"])
+    result = CliRunner().invoke(
+        app, ["adapter", "new", "demo-net", "--root", str(tmp_path), "--standalone"]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "pyproject.toml").read_text().count('demo-net = "demo_net_adapter.demo_net')
     (tmp_path / "demo_net_adapter/demo_net/parse.py").write_text(PARSE)
     golden = tmp_path / "tests/adapters/demo_net/golden/example_message"
     (golden / "native.json").write_text('{"ref": "D-1", "crime": "narcotráfico"}\n')
     env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
-            "--import-mode=importlib", str(tmp_path / "tests")]
-    first = subprocess.run([*args, "--update-golden"], env=env, capture_output=True, text=True,
-                           cwd=tmp_path, timeout=300)
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(tmp_path),
+        "--import-mode=importlib",
+        str(tmp_path / "tests"),
+    ]
+    first = subprocess.run(
+        [*args, "--update-golden"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert first.returncode == 0, first.stdout + first.stderr
     canonical = (golden / "canonical.jsonl").read_text()
     assert '"iccs":"06012"' in canonical.replace(" ", "")
-    second = subprocess.run(args, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    second = subprocess.run(
+        args, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
     assert second.returncode == 0, second.stdout + second.stderr
     assert " passed" in second.stdout
 

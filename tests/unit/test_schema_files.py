@@ -21,7 +21,9 @@ def test_the_current_schema_reads_every_released_revision(event_type: str) -> No
     assert compat.check_transitive(history, jsonschema.schema_for(event_type)) == []
 
 
-def obj(props: dict[str, Any], required: list[str] | None = None, closed: bool = True) -> dict[str, Any]:
+def obj(
+    props: dict[str, Any], required: list[str] | None = None, closed: bool = True
+) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "object", "properties": props, "required": required or []}
     if closed:
         schema["additionalProperties"] = False
@@ -37,25 +39,38 @@ COMPATIBLE = [
     ("limit_relaxed", {"type": "string", "maxLength": 10}, {"type": "string", "maxLength": 20}),
     ("integer_to_number", {"type": "integer"}, {"type": "number"}),
     ("null_allowed", {"type": "string"}, {"anyOf": [{"type": "string"}, {"type": "null"}]}),
-    ("nested_ref_unchanged",
-     {"$defs": {"P": obj({"a": STR})}, **obj({"p": {"$ref": "#/$defs/P"}})},
-     {"$defs": {"P": obj({"a": STR, "b": STR})}, **obj({"p": {"$ref": "#/$defs/P"}})}),
+    (
+        "nested_ref_unchanged",
+        {"$defs": {"P": obj({"a": STR})}, **obj({"p": {"$ref": "#/$defs/P"}})},
+        {"$defs": {"P": obj({"a": STR, "b": STR})}, **obj({"p": {"$ref": "#/$defs/P"}})},
+    ),
 ]
 
 BREAKING = [
     ("property_removed", obj({"a": STR, "b": STR}), obj({"a": STR}), "property removed"),
     ("new_required_property", obj({"a": STR}), obj({"a": STR, "b": STR}, ["b"]), "newly required"),
     ("enum_narrowed", {"enum": ["A", "B"]}, {"enum": ["A"]}, "enum values removed"),
-    ("limit_tightened", {"type": "string", "maxLength": 20}, {"type": "string", "maxLength": 10},
-     "maxLength"),
+    (
+        "limit_tightened",
+        {"type": "string", "maxLength": 20},
+        {"type": "string", "maxLength": 10},
+        "maxLength",
+    ),
     ("type_changed", {"type": "string"}, {"type": "integer"}, "type 'string'"),
     ("pattern_added", {"type": "string"}, {"type": "string", "pattern": "^A"}, "pattern"),
-    ("null_no_longer_allowed", {"anyOf": [{"type": "string"}, {"type": "null"}]}, {"type": "string"},
-     "no branch"),
+    (
+        "null_no_longer_allowed",
+        {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        {"type": "string"},
+        "no branch",
+    ),
     ("closed_model_now", obj({"a": STR}, closed=False), obj({"a": STR}), "no longer allowed"),
-    ("nested_property_removed",
-     {"$defs": {"P": obj({"a": STR, "b": STR})}, **obj({"p": {"$ref": "#/$defs/P"}})},
-     {"$defs": {"P": obj({"a": STR})}, **obj({"p": {"$ref": "#/$defs/P"}})}, "/p/b"),
+    (
+        "nested_property_removed",
+        {"$defs": {"P": obj({"a": STR, "b": STR})}, **obj({"p": {"$ref": "#/$defs/P"}})},
+        {"$defs": {"P": obj({"a": STR})}, **obj({"p": {"$ref": "#/$defs/P"}})},
+        "/p/b",
+    ),
 ]
 
 
@@ -65,7 +80,9 @@ def test_safe_changes_pass_the_compatibility_check(name: str, old: dict, new: di
 
 
 @pytest.mark.parametrize(("name", "old", "new", "why"), BREAKING, ids=[b[0] for b in BREAKING])
-def test_breaking_changes_are_caught_and_explained(name: str, old: dict, new: dict, why: str) -> None:  # type: ignore[type-arg]
+def test_breaking_changes_are_caught_and_explained(
+    name: str, old: dict, new: dict, why: str
+) -> None:  # type: ignore[type-arg]
     breaks = compat.check(old, new)
     assert breaks, f"{name} was not caught"
     assert any(why in str(b) for b in breaks), breaks

@@ -1,0 +1,109 @@
+"""An adapter service's work for one native record. Pure: no broker.
+
+translate → sign → canonical records keyed by case id; each rejection → the network's
+dead-letter topic with its reason. Batch formats (one receipt for the whole file) get
+their receipt here; the others get theirs from the router once routed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from adapters.sdk.contract import Adapter, Receipt, Rejected, Translated
+from adapters.sdk.pipeline import iter_translate
+from hub.dlq import Reason, dead_letter_headers
+from hub.envelope import to_kafka
+from hub.envelope.sealing import sign_event
+from hub.records import Batch, Inbound, Outbound
+from hub.signing import Signer
+from hub.topics import CANONICAL, native_dlq, native_out
+
+
+@dataclass(slots=True)
+class AdapterTally:
+    translated: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)  # reason class
+    receipts: int = 0
+    translate_s: list[float] = field(default_factory=list)
+
+
+def reason_class(item: Rejected) -> str:
+    """A bounded label for a rejection: its stage and exception class, never its text."""
+    return f"{item.stage}:{item.error_class.rsplit('.', 1)[-1]}"[:60]
+
+
+class AdapterCore:
+    def __init__(
+        self, adapter: Adapter, signer: Signer, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.adapter = adapter
+        self.signer = signer
+        self.clock = clock
+        self.topic_dlq = native_dlq(adapter.slug)
+        self.topic_out = native_out(adapter.slug)
+        self.receipt_here = adapter.replies and getattr(adapter, "batch_receipts", False)
+
+    def process(self, record: Inbound, batch: Batch, tally: AdapterTally) -> None:
+        arrival_ms = record.timestamp_ms or int(self.clock() * 1000)
+        received = datetime.fromtimestamp(arrival_ms / 1000, UTC)
+        started = time.perf_counter()
+        accepted: list[Translated] = []
+        rejected: list[Rejected] = []
+        for item in iter_translate(self.adapter, record.value or b"", received=received):
+            if isinstance(item, Translated):
+                accepted.append(item)
+            else:
+                rejected.append(item)
+        trace = [
+            ("hub.native.topic", record.topic.encode()),
+            ("hub.native.partition", str(record.partition).encode()),
+            ("hub.native.offset", str(record.offset).encode()),
+            ("hub.received.ms", str(arrival_ms).encode()),
+        ]
+        for item in accepted:
+            key, value, headers = to_kafka(sign_event(item.event, self.signer))
+            batch.outputs.append(Outbound(CANONICAL, key, value, [*headers, *trace]))
+        tally.translate_s.append(time.perf_counter() - started)
+        tally.translated += len(accepted)
+        for bad in rejected:
+            reason = Reason(
+                stage=bad.stage,
+                class_name=f"adapters.{self.adapter.slug}",
+                exception_class=bad.error_class,
+                message=bad.reason,
+                network=self.adapter.slug,
+                record=bad.record,
+            )
+            value = bad.native if bad.native is not None else record.value
+            batch.outputs.append(Outbound(
+                self.topic_dlq, record.key, value,
+                dead_letter_headers(record.headers, record.topic, record.partition,
+                                    record.offset, reason),
+            ))
+            label = reason_class(bad)
+            tally.rejected[label] = tally.rejected.get(label, 0) + 1
+        if self.receipt_here:
+            reply = self.adapter.render(Receipt(
+                received=datetime.fromtimestamp(self.clock(), UTC),
+                accepted=tuple(t.event for t in accepted),
+                rejected=tuple(rejected),
+                accepted_records=tuple(t.record for t in accepted),
+            ))
+            if reply is not None:
+                batch.outputs.append(Outbound(self.topic_out, record.key, reply))
+                tally.receipts += 1
+        batch.consumed(record)
+
+
+def receipt_output(adapter: Adapter, record: Inbound, now: datetime) -> Outbound | None:
+    """The native reply for one routed event (from the router's receipts topic)."""
+    from hub.envelope import from_kafka
+
+    event = from_kafka(record.value, record.headers)
+    reply = adapter.render(Receipt(received=now, accepted=(event,), accepted_records=(None,)))
+    if reply is None:
+        return None
+    return Outbound(native_out(adapter.slug), event.data.reference.encode(), reply)

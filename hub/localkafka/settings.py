@@ -1,0 +1,56 @@
+"""Settings of the local broker: defaults for one developer machine, overridable
+from the environment (`HUB_STATE_DIR`, `HUB_KAFKA_*`) or the `hub broker` options."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hub.localkafka.paths import default_jar_cache_root, pom_kafka_version
+
+
+class LocalKafkaSettings(BaseSettings):
+    """One single-node KRaft broker on loopback."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HUB_KAFKA_", validate_by_name=True, frozen=True, extra="forbid"
+    )
+
+    state_dir: Path = Field(default=Path("var"), validation_alias="HUB_STATE_DIR")
+    jars_dir: Path = Field(
+        default_factory=default_jar_cache_root,
+        description="Jar cache shared by all state folders (env HUB_KAFKA_JARS_DIR).",
+    )
+    version: str = Field(default_factory=pom_kafka_version, pattern=r"^\d+\.\d+\.\d+$")
+    host: str = "127.0.0.1"
+    port: int = Field(default=9092, ge=1, le=65535)
+    controller_port: int = Field(default=9093, ge=1, le=65535)
+    node_id: int = Field(default=1, ge=0)
+    heap_min_mb: int = Field(default=256, ge=64)
+    heap_max_mb: int = Field(default=512, ge=64)
+    start_timeout_s: float = Field(default=120.0, gt=0)
+    stop_timeout_s: float = Field(default=30.0, gt=0)
+
+    @field_validator("host")
+    @classmethod
+    def _loopback_only(cls, host: str) -> str:
+        # The node listens without TLS or authentication: keep it off the network.
+        if not ipaddress.ip_address(host).is_loopback:
+            raise ValueError("the local broker listens on a loopback address only")
+        return host
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.port == self.controller_port:
+            raise ValueError("port and controller_port must differ")
+        if self.heap_min_mb > self.heap_max_mb:
+            raise ValueError("heap_min_mb must not exceed heap_max_mb")
+        return self
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{self.host}:{self.port}"

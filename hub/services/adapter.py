@@ -1,0 +1,126 @@
+"""An adapter service: ``net.<slug>.in`` → signed canonical events (or the DLQ), and the
+router's receipts → the network's native replies on ``net.<slug>.out``."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from faststream.kafka import KafkaBroker
+
+from adapters.sdk.registry import get_adapter
+from hub.adapter_core import AdapterCore, AdapterTally, receipt_output
+from hub.envelope import EnvelopeError
+from hub.keys.store import KeyStore
+from hub.metrics import metrics
+from hub.records import Batch, Inbound
+from hub.services.batching import BatchConsumer
+from hub.services.outbox import Outbox, TransactionalOutbox
+from hub.settings import HubSettings
+from hub.signing import Signer
+from hub.topics import native_in, receipts_topic
+
+logger = logging.getLogger(__name__)
+SIGNER_REFRESH_S = 60.0
+
+
+class AdapterService:
+    def __init__(
+        self,
+        settings: HubSettings,
+        broker: KafkaBroker,
+        slug: str,
+        *,
+        outbox: Outbox | None = None,
+        receipts_outbox: Outbox | None = None,
+        signer: Signer | None = None,
+    ) -> None:
+        self.settings = settings
+        self.adapter = get_adapter(slug)
+        self.slug = slug
+        self.store = KeyStore(settings.state_dir)
+        self._fixed_signer = signer
+        self._signer = signer or self.store.signer_for(slug)
+        self._signer_at = time.monotonic()
+        self.core = AdapterCore(self.adapter, self._signer)
+        group = f"cca-adapter-{slug}"
+        self.consumer = BatchConsumer(
+            broker, name=f"adapter-{slug}", topics=[native_in(slug)], group_id=group,
+            outbox=outbox or TransactionalOutbox(
+                settings.kafka_bootstrap, transactional_id=f"{group}-{settings.instance}",
+                group_id=group, transaction_timeout_ms=settings.transaction_timeout_ms,
+                client_id=f"{group}-{settings.instance}",
+            ),
+            work=self.work, after_commit=self.committed,
+            max_records=min(settings.batch_max_records, 100), batch_timeout_ms=settings.batch_timeout_ms,
+        )
+        self.receipts: BatchConsumer | None = None
+        if self.adapter.replies and not self.adapter.batch_receipts:
+            rgroup = f"cca-receipts-{slug}"
+            self.receipts = BatchConsumer(
+                broker, name=f"receipts-{slug}", topics=[receipts_topic(slug)], group_id=rgroup,
+                outbox=receipts_outbox or TransactionalOutbox(
+                    settings.kafka_bootstrap, transactional_id=f"{rgroup}-{settings.instance}",
+                    group_id=rgroup, transaction_timeout_ms=settings.transaction_timeout_ms,
+                    client_id=f"{rgroup}-{settings.instance}",
+                ),
+                work=self.work_receipts, after_commit=self.receipts_committed,
+                max_records=settings.batch_max_records, batch_timeout_ms=settings.batch_timeout_ms,
+            )
+
+    @property
+    def outboxes(self) -> list[Outbox]:
+        return [c.outbox for c in (self.consumer, self.receipts) if c is not None]
+
+    def _current_signer(self) -> Signer:
+        if self._fixed_signer is None and time.monotonic() - self._signer_at > SIGNER_REFRESH_S:
+            self._signer = self.store.signer_for(self.slug)
+            self._signer_at = time.monotonic()
+            self.core.signer = self._signer
+        return self._signer
+
+    async def work(self, records: list[Inbound]) -> Batch:
+        self._current_signer()
+        batch = Batch()
+        tally = AdapterTally()
+        for record in records:
+            self.core.process(record, batch, tally)
+        batch.context = (len(records), tally, max(r.timestamp_ms for r in records))
+        return batch
+
+    def committed(self, batch: Batch) -> None:
+        count, tally, last_ms = batch.context  # type: ignore[misc]
+        m = metrics()
+        m.messages_in.labels(self.slug).inc(count)
+        m.events_out.labels(self.slug).inc(tally.translated)
+        m.last_message.labels(self.slug).set(last_ms / 1000)
+        for reason, n in tally.rejected.items():
+            m.rejected.labels(self.slug, reason).inc(n)
+            m.dlq.labels(self.slug, "adapter").inc(n)
+        if tally.receipts:
+            m.receipts.labels(self.slug).inc(tally.receipts)
+        hist = m.stage_seconds.labels("translate")
+        for seconds in tally.translate_s:
+            hist.observe(seconds)
+
+    async def work_receipts(self, records: list[Inbound]) -> Batch:
+        batch = Batch()
+        now = datetime.now(UTC)
+        sent = 0
+        for record in records:
+            try:
+                out = receipt_output(self.adapter, record, now)
+            except EnvelopeError:
+                logger.warning("receipt at %s/%d unreadable; skipped", record.topic, record.offset)
+                out = None
+            if out is not None:
+                batch.outputs.append(out)
+                sent += 1
+            batch.consumed(record)
+        batch.context = sent
+        return batch
+
+    def receipts_committed(self, batch: Batch) -> None:
+        if batch.context:
+            metrics().receipts.labels(self.slug).inc(batch.context)  # type: ignore[arg-type]

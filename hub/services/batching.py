@@ -1,0 +1,155 @@
+"""One batch subscriber on FastStream whose handler turns records into a :class:`Batch`
+and commits it through an outbox. On any failure the batch is rolled back and its
+partitions are rewound, so nothing is skipped; the next fetch retries it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from aiokafka.abc import ConsumerRebalanceListener
+from aiokafka.errors import ProducerFenced
+from aiokafka.structs import TopicPartition
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.middlewares import AckPolicy
+
+from hub.metrics import metrics
+from hub.records import Batch, Inbound
+from hub.services.outbox import Outbox
+
+logger = logging.getLogger(__name__)
+
+Work = Callable[[list[Inbound]], Awaitable[Batch]]
+AfterCommit = Callable[[Batch], None]
+
+
+async def _undecoded(*_: Any) -> None:
+    """The handlers read raw records; skip FastStream's body decoding."""
+    return None
+
+
+class _Assignment(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Tracks the partitions this consumer owns. A rebalance waits for the batch in flight
+    (the lock), so no transaction commits offsets of a partition that has already moved."""
+
+    def __init__(self, lock: asyncio.Lock, inner: ConsumerRebalanceListener | None) -> None:
+        self.lock = lock
+        self.inner = inner
+        self.owned: set[tuple[str, int]] = set()
+        #: False until the first rebalance (the in-memory test broker has none)
+        self.active = False
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        self.active = True
+        async with self.lock:
+            for tp in revoked:
+                self.owned.discard((tp.topic, tp.partition))
+            if self.inner is not None:
+                await self.inner.on_partitions_revoked(revoked)
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        self.active = True
+        async with self.lock:
+            if self.inner is not None:
+                await self.inner.on_partitions_assigned(assigned)
+            for tp in assigned:
+                self.owned.add((tp.topic, tp.partition))
+
+
+class FatalServiceError(RuntimeError):
+    """This process must stop (e.g. fenced by a newer instance of itself)."""
+
+
+class BatchConsumer:
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        *,
+        name: str,
+        topics: Sequence[str],
+        group_id: str,
+        outbox: Outbox,
+        work: Work,
+        after_commit: AfterCommit | None = None,
+        listener: ConsumerRebalanceListener | None = None,
+        max_records: int = 500,
+        batch_timeout_ms: int = 50,
+        retry_delay_s: float = 0.5,
+    ) -> None:
+        self.name = name
+        self.outbox = outbox
+        self.work = work
+        self.after_commit = after_commit
+        self.retry_delay_s = retry_delay_s
+        self.lock = asyncio.Lock()
+        self.assignment = _Assignment(self.lock, listener)
+        self.fatal: asyncio.Future[BaseException] | None = None
+        self.committed_batches = 0
+        self.subscriber = broker.subscriber(
+            *topics,
+            group_id=group_id,
+            batch=True,
+            max_records=max_records,
+            batch_timeout_ms=batch_timeout_ms,
+            ack_policy=AckPolicy.MANUAL,
+            isolation_level="read_committed",
+            auto_offset_reset="earliest",
+            decoder=_undecoded,
+            listener=self.assignment,
+        )
+        self.subscriber(self._handle)
+
+    async def _handle(self, msg: KafkaMessage) -> None:
+        raw = msg.raw_message
+        records = [
+            Inbound(r.topic, r.partition, r.offset, r.key, r.value,
+                    [(k, v) for k, v in (r.headers or ())], r.timestamp or 0)
+            for r in (raw if isinstance(raw, (list, tuple)) else (raw,))
+        ]
+        async with self.lock:
+            # records fetched before a rebalance that moved their partition are not ours
+            if self.assignment.active:
+                owned = self.assignment.owned
+                records = [r for r in records if (r.topic, r.partition) in owned]
+            if records:
+                await self._process(records)
+
+    async def _process(self, records: list[Inbound]) -> None:
+        try:
+            batch = await self.work(records)
+            await self.outbox.commit(batch)
+        except ProducerFenced as exc:
+            logger.error("%s: fenced by a newer instance; stopping", self.name)
+            self._stop_process(exc)
+            raise FatalServiceError(str(exc)) from exc
+        except Exception:
+            metrics().batch_failures.labels(self.name).inc()
+            logger.exception("%s: batch of %d failed; rewinding to retry", self.name,
+                             len(records))
+            self._rewind(records)
+            await asyncio.sleep(self.retry_delay_s)
+            return
+        self.committed_batches += 1
+        if self.after_commit is not None:
+            self.after_commit(batch)
+
+    def _rewind(self, records: list[Inbound]) -> None:
+        consumer = getattr(self.subscriber, "consumer", None)
+        if consumer is None:
+            return
+        first: dict[TopicPartition, int] = {}
+        for r in records:
+            tp = TopicPartition(r.topic, r.partition)
+            first[tp] = min(first.get(tp, r.offset), r.offset)
+        for tp, offset in first.items():
+            try:
+                consumer.seek(tp, offset)
+            except Exception:  # partition no longer ours: its new owner starts from the commit
+                logger.warning("%s: cannot rewind %s", self.name, tp)
+
+    def _stop_process(self, exc: BaseException) -> None:
+        if self.fatal is not None and not self.fatal.done():
+            self.fatal.set_result(exc)

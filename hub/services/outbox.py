@@ -1,0 +1,90 @@
+"""Where a batch's outputs go: one Kafka transaction with the input offsets, or memory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.structs import TopicPartition
+
+from hub.records import Batch, Outbound
+
+MAX_REQUEST_BYTES = 26 * 1024 * 1024
+
+
+class Outbox(Protocol):
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    async def commit(self, batch: Batch) -> None:
+        """Publish every output and commit the offsets, all or nothing."""
+
+
+class TransactionalOutbox:
+    def __init__(
+        self,
+        bootstrap: str,
+        *,
+        transactional_id: str,
+        group_id: str,
+        transaction_timeout_ms: int = 15_000,
+        client_id: str = "cca-hub",
+    ) -> None:
+        self.group_id = group_id
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            transactional_id=transactional_id,
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=5,
+            max_request_size=MAX_REQUEST_BYTES,
+            transaction_timeout_ms=transaction_timeout_ms,
+        )
+
+    async def start(self) -> None:
+        await self.producer.start()
+
+    async def stop(self) -> None:
+        await self.producer.stop()
+
+    async def commit(self, batch: Batch) -> None:
+        async with self.producer.transaction():
+            for out in batch.outputs:
+                await self.producer.send(
+                    out.topic, out.value, key=out.key, partition=out.partition,
+                    headers=list(out.headers),
+                )
+            if batch.offsets:
+                await self.producer.send_offsets_to_transaction(
+                    _offsets(batch.offsets), self.group_id
+                )
+
+
+def _offsets(offsets: Mapping[tuple[str, int], int]) -> dict[TopicPartition, int]:
+    return {TopicPartition(topic, part): off for (topic, part), off in offsets.items()}
+
+
+class MemoryOutbox:
+    """For unit tests on the in-memory broker: keeps what would have been committed."""
+
+    def __init__(self) -> None:
+        self.outputs: list[Outbound] = []
+        self.offsets: dict[tuple[str, int], int] = {}
+        self.fail_next = 0
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def commit(self, batch: Batch) -> None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise ConnectionError("simulated broker failure")
+        self.outputs.extend(batch.outputs)
+        self.offsets.update(batch.offsets)
+
+    def on(self, topic: str) -> list[Outbound]:
+        return [o for o in self.outputs if o.topic == topic]

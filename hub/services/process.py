@@ -1,0 +1,98 @@
+"""One service process: builds the requested services on one broker connection, serves
+``/metrics`` and ``/health``, and stops cleanly on SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import REGISTRY
+
+from hub.metrics import metrics
+from hub.observability import HealthServer
+from hub.services.adapter import AdapterService
+from hub.services.batching import BatchConsumer
+from hub.services.outbox import Outbox
+from hub.services.router import RouterService
+from hub.settings import HubSettings
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceProcess:
+    def __init__(
+        self, settings: HubSettings, *, router: bool, adapters: Sequence[str], name: str = "hub"
+    ) -> None:
+        self.settings = settings
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap,
+            client_id=f"{name}-{settings.instance}",
+            allow_auto_create_topics=False,
+            middlewares=[KafkaPrometheusMiddleware(registry=REGISTRY, app_name=name)],
+        )
+        self.router = RouterService(settings, self.broker) if router else None
+        self.adapters = [AdapterService(settings, self.broker, slug) for slug in adapters]
+        self.health: HealthServer | None = None
+        self._stop = asyncio.Event()
+
+    @property
+    def consumers(self) -> list[BatchConsumer]:
+        out: list[BatchConsumer] = []
+        if self.router is not None:
+            out.append(self.router.consumer)
+        for a in self.adapters:
+            out.append(a.consumer)
+            if a.receipts is not None:
+                out.append(a.receipts)
+        return out
+
+    @property
+    def outboxes(self) -> list[Outbox]:
+        boxes: list[Outbox] = [self.router.outbox] if self.router is not None else []
+        for a in self.adapters:
+            boxes += a.outboxes
+        return boxes
+
+    def checks(self) -> dict[str, bool]:
+        return {c.name: c.assignment.active and c.subscriber.running for c in self.consumers}
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.stop)
+        fatal: asyncio.Future[BaseException] = loop.create_future()
+        for consumer in self.consumers:
+            consumer.fatal = fatal
+        for box in self.outboxes:
+            await box.start()
+        await self.broker.start()
+        for a in self.adapters:
+            metrics().adapter_up.labels(a.slug).set(1)
+        if self.settings.metrics_port is not None:
+            self.health = HealthServer("127.0.0.1", self.settings.metrics_port, self.checks)
+            port = await self.health.start()
+            logger.info("serving /metrics and /health on 127.0.0.1:%d", port)
+        stop_wait = asyncio.ensure_future(self._stop.wait())
+        done, _ = await asyncio.wait({stop_wait, fatal}, return_when=asyncio.FIRST_COMPLETED)
+        code = 3 if fatal in done else 0
+        stop_wait.cancel()
+        for a in self.adapters:
+            metrics().adapter_up.labels(a.slug).set(0)
+        if self.health is not None:
+            await self.health.stop()
+        await self.broker.stop()
+        for box in self.outboxes:
+            try:
+                await box.stop()
+            except Exception:
+                logger.exception("outbox did not stop cleanly")
+        if self.router is not None:
+            self.router.verifier.close()
+        return code

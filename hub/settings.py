@@ -1,0 +1,38 @@
+"""Settings of the running hub: one documented model, overridable from the environment.
+
+Every field can be set as ``HUB_<NAME>`` (e.g. ``HUB_KAFKA_BOOTSTRAP``, ``HUB_PARTITIONS``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class HubSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", frozen=True, extra="ignore")
+
+    kafka_bootstrap: str = Field(default="127.0.0.1:9092", description="Kafka bootstrap servers")
+    state_dir: Path = Field(default=Path("var"), description="keys, poller state, local broker")
+    desks: Path | None = Field(default=None, description="desk configuration (TOML)")
+    key_registry: Path | None = Field(
+        default=None, description="public key registry; default <state_dir>/keys/registry.json"
+    )
+    partitions: int = Field(default=6, ge=1, le=1000, description="partitions of hub topics")
+    replication: int = Field(default=1, ge=1, le=5, description="replication factor of topics")
+    min_insync_replicas: int = Field(default=1, ge=1, le=5)
+    instance: str = Field(default="0", pattern=r"^[A-Za-z0-9_.-]{1,40}$",
+                          description="this process's id in its group (transactional id suffix)")
+    batch_max_records: int = Field(default=500, ge=1, le=10_000)
+    batch_timeout_ms: int = Field(default=50, ge=1, le=10_000)
+    transaction_timeout_ms: int = Field(default=15_000, ge=1_000, le=900_000)
+    dedup_ids_per_partition: int = Field(default=500_000, ge=1_000,
+                                         description="event ids each partition remembers")
+    metrics_port: int | None = Field(default=None, ge=0, le=65535,
+                                     description="port of /metrics and /health; none: off")
+
+    @property
+    def registry_path(self) -> Path:
+        return self.key_registry or self.state_dir / "keys" / "registry.json"

@@ -1,0 +1,1 @@
+"""The router's state, kept per input partition and persisted in compacted topics."""

@@ -1,0 +1,84 @@
+"""The hub's topics, created explicitly with their partitions and retention (never by
+auto-creation). External topics are contracts (DESIGN.md); internal ones live under
+``cca.`` and are versioned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from hub.desks import Desks
+
+DAY_MS = 24 * 3600 * 1000
+
+CANONICAL = "cca.canonical.v1"
+PROVENANCE = "cca.provenance.v1"
+ROUTER_DLQ = "cca.dlq.v1"
+SEEN_STATE = "cca.router.seen.v1"
+CASE_STATE = "cca.router.cases.v1"
+
+
+def native_in(slug: str) -> str:
+    return f"net.{slug}.in"
+
+
+def native_out(slug: str) -> str:
+    return f"net.{slug}.out"
+
+
+def native_dlq(slug: str) -> str:
+    return f"net.{slug}.in.dlq"
+
+
+def receipts_topic(slug: str) -> str:
+    return f"cca.receipts.{slug}.v1"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    config: dict[str, str] = field(default_factory=dict)
+    purpose: str = ""
+
+
+def _retention(days: int) -> dict[str, str]:
+    return {"retention.ms": str(days * DAY_MS)}
+
+
+def hub_topics(
+    slugs: Iterable[str], desks: Desks, *, partitions: int, min_insync: int = 1
+) -> list[TopicSpec]:
+    """Every topic the hub reads or writes. Topics that share keys with the canonical topic
+    (desks, state) have its partition count, so a case stays on one partition number."""
+    isr = {"min.insync.replicas": str(min_insync)}
+    specs: list[TopicSpec] = []
+    for slug in sorted(slugs):
+        specs += [
+            TopicSpec(native_in(slug), partitions, {**_retention(90), **isr},
+                      "native messages from the network's gateway"),
+            TopicSpec(native_out(slug), partitions, {**_retention(90), **isr},
+                      "native receipts and replies to the network"),
+            TopicSpec(native_dlq(slug), 1, {**_retention(365), **isr},
+                      "native messages that could not be translated, with reasons"),
+            TopicSpec(receipts_topic(slug), partitions, {**_retention(30), **isr},
+                      "routed events, from the router back to the adapter for its reply"),
+        ]
+    specs += [
+        TopicSpec(CANONICAL, partitions, {**_retention(30), **isr},
+                  "signed canonical events from the adapters to the router"),
+        TopicSpec(PROVENANCE, partitions, {**_retention(3650), **isr},
+                  "chain of custody: what the router verified and where it sent it"),
+        TopicSpec(ROUTER_DLQ, 1, {**_retention(365), **isr},
+                  "canonical messages the router refused, with reasons"),
+        TopicSpec(SEEN_STATE, partitions,
+                  {"cleanup.policy": "compact,delete", **_retention(30), **isr,
+                   "min.compaction.lag.ms": "60000"},
+                  "router state: event ids already routed (idempotent receiver)"),
+        TopicSpec(CASE_STATE, partitions, {"cleanup.policy": "compact", **isr},
+                  "router state: the desks of each case, for later status updates"),
+    ]
+    for name in desks.names:
+        specs.append(TopicSpec(f"cca.desk.{name}.v1", partitions, {**_retention(3650), **isr},
+                               f"canonical events for the {name} desk"))
+    return specs

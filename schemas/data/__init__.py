@@ -1,0 +1,1 @@
+"""Reference data of the canonical schemas (the ICCS code list)."""

@@ -1,0 +1,233 @@
+"""Running the hub for real in tests: service processes, a gateway that writes native
+messages, and a reader of what lands on the desks, DLQs and native out topics."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import TopicPartition
+
+from adapters.sdk import Translated, get_adapter, slugs, translate
+from hub.desks import load_desks
+from hub.keys.store import KeyStore
+from hub.localkafka.ports import free_ports
+from hub.routing import Router
+from hub.topics import ROUTER_DLQ, hub_topics, native_dlq, native_in, native_out
+from hub.topics_admin import ensure_topics
+
+PARTITIONS = 4
+BIG = 26 * 1024 * 1024
+
+
+def hub_env(bootstrap: str, state_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update({
+        "HUB_KAFKA_BOOTSTRAP": bootstrap,
+        "HUB_STATE_DIR": str(state_dir),
+        "HUB_PARTITIONS": str(PARTITIONS),
+        "HUB_TRANSACTION_TIMEOUT_MS": "10000",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+async def prepare_hub(bootstrap: str, state_dir: Path) -> None:
+    """Keys for every network and every topic of the hub."""
+    store = KeyStore(state_dir)
+    for slug in slugs():
+        if not store.registry().records(slug):
+            store.create(slug)
+    specs = hub_topics(slugs(), load_desks(), partitions=PARTITIONS)
+    await ensure_topics(bootstrap, specs)
+
+
+class ServiceProcess:
+    """`hub serve ...` as a child process in its own process group."""
+
+    def __init__(self, name: str, args: Sequence[str], env: dict[str, str], log_dir: Path):
+        self.name = name
+        self.args = list(args)
+        self.env = env
+        self.log_path = log_dir / f"{name}.log"
+        self.port = free_ports(1)[0]
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "hub", "serve", *self.args, "--metrics-port", str(self.port)],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        log.close()
+
+    def ready(self) -> bool:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+            conn.request("GET", "/health")
+            return conn.getresponse().status == 200
+        except OSError:
+            return False
+
+    async def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.ready():
+            if self.proc is not None and self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited with {self.proc.returncode}:\n{self.tail()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.name} not ready after {timeout}s:\n{self.tail()}")
+            await asyncio.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no chance to clean up."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> int | None:
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+@dataclass
+class Expected:
+    """What the pure core says the running hub must do with a set of native messages."""
+
+    desks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # event id -> desks
+    network_of: dict[str, str] = field(default_factory=dict)  # event id -> network
+    dlq: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # network -> records
+    receipts: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # network -> n
+
+
+def expected_for(natives: Iterable[tuple[str, bytes]]) -> Expected:
+    router = Router(load_desks())
+    out = Expected()
+    now = datetime.now(UTC)
+    for network, value in natives:
+        adapter = get_adapter(network)
+        results = translate(adapter, value, received=now)
+        accepted = [r for r in results if isinstance(r, Translated)]
+        for item in accepted:
+            out.desks[item.event.id] = tuple(router.route(item.event.data))
+            out.network_of[item.event.id] = network
+        out.dlq[network] += len(results) - len(accepted)
+        if adapter.replies:
+            if adapter.batch_receipts:
+                out.receipts[network] += 1 if accepted or len(results) > len(accepted) else 0
+            else:
+                out.receipts[network] += len(accepted)
+    return out
+
+
+async def produce_natives(bootstrap: str, natives: Iterable[tuple[str, bytes]]) -> int:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
+                                enable_idempotence=True, max_request_size=BIG, linger_ms=5)
+    await producer.start()
+    count = 0
+    try:
+        futures = []
+        for network, value in natives:
+            futures.append(await producer.send(native_in(network), value))
+            count += 1
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+    return count
+
+
+@dataclass
+class Landed:
+    desk_ids: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # id->desks
+    desk_records: list[tuple[str, object]] = field(default_factory=list)  # (topic, record)
+    dlq: dict[str, list[object]] = field(default_factory=lambda: defaultdict(list))
+    out: dict[str, list[object]] = field(default_factory=lambda: defaultdict(list))
+
+
+def output_topics() -> list[tuple[str, int]]:
+    """(topic, partitions) of everything the hub writes that a test checks."""
+    wanted = set(load_desks().topics) | {ROUTER_DLQ}
+    for slug in slugs():
+        wanted |= {native_dlq(slug), native_out(slug)}
+    specs = hub_topics(slugs(), load_desks(), partitions=PARTITIONS)
+    return [(s.name, s.partitions) for s in specs if s.name in wanted]
+
+
+async def output_ends(bootstrap: str) -> dict[TopicPartition, int]:
+    """Where each output topic ends now: a test reads only what it caused after this."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+                                isolation_level="read_committed")
+    await consumer.start()
+    try:
+        tps = [TopicPartition(t, p) for t, n in output_topics() for p in range(n)]
+        return dict(await consumer.end_offsets(tps))
+    finally:
+        await consumer.stop()
+
+
+async def read_outputs(
+    bootstrap: str,
+    done: Callable[[Landed], bool],
+    timeout: float,
+    start: dict[TopicPartition, int] | None = None,
+) -> Landed:
+    """Read every output topic (read_committed) from ``start`` (default: the beginning)
+    until ``done`` says it has everything, or the timeout."""
+    landed = Landed()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+                                isolation_level="read_committed", auto_offset_reset="earliest",
+                                enable_auto_commit=False, fetch_max_bytes=64 * 1024 * 1024)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(t, p) for t, n in output_topics() for p in range(n)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        for tp, offset in (start or {}).items():
+            consumer.seek(tp, offset)
+        deadline = time.monotonic() + timeout
+        while not done(landed) and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for tp, records in batches.items():
+                for r in records:
+                    _sort(tp.topic, r, landed)
+    finally:
+        await consumer.stop()
+    return landed
+
+
+def _sort(topic: str, record: object, landed: Landed) -> None:
+    if topic.startswith("cca.desk."):
+        headers = dict(record.headers)  # type: ignore[attr-defined]
+        event_id = headers["ce_id"].decode()
+        landed.desk_ids[event_id].append(topic.removeprefix("cca.desk.").removesuffix(".v1"))
+        landed.desk_records.append((topic, record))
+    elif topic == ROUTER_DLQ or topic.endswith(".in.dlq"):
+        landed.dlq[topic].append(record)
+    elif topic.endswith(".out"):
+        landed.out[topic].append(record)
+

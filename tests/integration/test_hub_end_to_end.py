@@ -1,0 +1,96 @@
+"""The running hub on the real broker: native messages in, exactly the right desks out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cloudevents.core.bindings import kafka as ce_kafka
+
+from hub.demo.traffic import traffic
+from hub.dlq import read_reason
+from hub.envelope import from_kafka
+from hub.envelope.binary import header_attributes
+from hub.envelope.sealing import verify_wire
+from hub.keys.store import KeyStore
+from hub.signing import canonical_json
+from hub.topics import native_dlq, native_out
+from tests._support.hub import (
+    ServiceProcess,
+    expected_for,
+    hub_env,
+    output_ends,
+    prepare_hub,
+    produce_natives,
+    read_outputs,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_native_messages_reach_exactly_their_desks_signed_and_answered(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    state = tmp_path / "state"
+    await prepare_hub(kafka_bootstrap, state)
+    env = hub_env(kafka_bootstrap, state)
+    natives = [(n.network, n.value) for n in _take(traffic(seed=7, bad_ratio=0.1), 120)]
+    expected = expected_for(natives)
+    assert expected.desks and sum(expected.dlq.values()) > 0
+    services = [
+        ServiceProcess("router", ["--router", "--instance", "e2e"], env, tmp_path),
+        ServiceProcess("adapters", ["--all-adapters", "--instance", "e2e"], env, tmp_path),
+    ]
+    try:
+        for s in services:
+            s.start()
+        for s in services:
+            await s.wait_ready()
+        start = await output_ends(kafka_bootstrap)
+        await produce_natives(kafka_bootstrap, natives)
+
+        def complete(landed) -> bool:  # type: ignore[no-untyped-def]
+            return (
+                all(i in landed.desk_ids for i in expected.desks)
+                and all(len(landed.dlq[native_dlq(n)]) >= c for n, c in expected.dlq.items())
+                and all(len(landed.out[native_out(n)]) >= c for n, c in expected.receipts.items())
+            )
+
+        landed = await read_outputs(kafka_bootstrap, complete, timeout=120, start=start)
+    finally:
+        codes = [s.stop() for s in services]
+    missing = [i for i in expected.desks if i not in landed.desk_ids]
+    assert not missing, f"{len(missing)} events never reached a desk"
+    for event_id, desks in expected.desks.items():
+        assert sorted(landed.desk_ids[event_id]) == sorted(desks), event_id
+    assert codes == [0, 0], [s.tail() for s in services]
+
+    registry = KeyStore(state).registry()
+    mine = set(expected.desks)
+    for topic, record in landed.desk_records:
+        headers = list(record.headers)
+        attrs = header_attributes(headers)
+        if attrs["id"] not in mine:
+            continue
+        event = from_kafka(record.value, headers)
+        assert record.key == event.caseid.encode()
+        verify_wire(registry, attrs, canonical_json(json.loads(record.value)))
+        sdk = ce_kafka.from_binary_event(ce_kafka.KafkaMessage(
+            headers=dict(headers), key=record.key, value=record.value))
+        assert sdk.get_id() == event.id and sdk.get_extension("caseid") == event.caseid
+
+    for network, count in expected.dlq.items():
+        records = landed.dlq[native_dlq(network)]
+        assert len(records) == count, network
+        for r in records:
+            reason = read_reason(r.headers)
+            assert reason["exception.message"] and reason["topic"] == f"net.{network}.in"
+            assert reason["hub.errors.network"] == network
+    assert not landed.dlq["cca.dlq.v1"], "the router refused an adapter's event"
+    for network, count in expected.receipts.items():
+        assert len(landed.out[native_out(network)]) == count, network
+
+
+def _take(it, n):  # type: ignore[no-untyped-def]
+    return [next(it) for _ in range(n)]
