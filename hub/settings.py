@@ -30,6 +30,10 @@ class HubSettings(BaseSettings):
     transaction_timeout_ms: int = Field(default=15_000, ge=1_000, le=900_000)
     dedup_ids_per_partition: int = Field(default=500_000, ge=1_000,
                                          description="event ids each partition remembers")
+    interpol_url: str | None = Field(default=None,
+                                     description="base URL of the notices service to poll")
+    interpol_interval_s: float = Field(default=60.0, ge=0.1, le=86_400,
+                                       description="seconds between two polls of the feed")
     metrics_port: int | None = Field(default=None, ge=0, le=65535,
                                      description="port of /metrics and /health; none: off")
 

@@ -41,7 +41,7 @@ def iter_translate(
             if isinstance(item, Rejected):
                 yield item
             else:
-                yield _finish(adapter, item, when)
+                yield finish(adapter, item, when)
     except Reject as exc:
         yield Rejected(exc.reason, record=exc.record, reference=exc.reference)
     except ValidationError as exc:
@@ -56,7 +56,8 @@ def iter_translate(
         )
 
 
-def _finish(adapter: Adapter, draft: Draft, received: datetime) -> Result:
+def finish(adapter: Adapter, draft: Draft, received: datetime) -> Result:
+    """A draft's canonical event (ids, provenance, envelope), or why it is refused."""
     digest = hashlib.sha256(draft.record_bytes).hexdigest()
     data = draft.data
     try:

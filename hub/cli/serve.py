@@ -40,8 +40,7 @@ def serve_command(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     async def main() -> int:
-        process = ServiceProcess(settings, router=router,
-                                 adapters=[n for n in names if n != "interpol"])
+        process = ServiceProcess(settings, router=router, adapters=names)
         return await process.run()
 
     try:

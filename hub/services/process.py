@@ -15,8 +15,10 @@ from prometheus_client import REGISTRY
 from hub.metrics import metrics
 from hub.observability import HealthServer
 from hub.services.adapter import AdapterService
+from hub.keys.store import KeyStore
 from hub.services.batching import BatchConsumer
-from hub.services.outbox import Outbox
+from hub.services.interpol import InterpolService
+from hub.services.outbox import Outbox, TransactionalOutbox
 from hub.services.router import RouterService
 from hub.settings import HubSettings
 
@@ -35,7 +37,23 @@ class ServiceProcess:
             middlewares=[KafkaPrometheusMiddleware(registry=REGISTRY, app_name=name)],
         )
         self.router = RouterService(settings, self.broker) if router else None
-        self.adapters = [AdapterService(settings, self.broker, slug) for slug in adapters]
+        self.adapters = [
+            AdapterService(settings, self.broker, slug) for slug in adapters if slug != "interpol"
+        ]
+        self.interpol: InterpolService | None = None
+        if "interpol" in adapters and settings.interpol_url:
+            self.interpol = InterpolService(
+                settings.interpol_url,
+                settings.state_dir / "interpol" / "notices.json",
+                TransactionalOutbox(
+                    settings.kafka_bootstrap,
+                    transactional_id=f"cca-adapter-interpol-{settings.instance}",
+                    group_id="cca-adapter-interpol",
+                    transaction_timeout_ms=settings.transaction_timeout_ms,
+                ),
+                KeyStore(settings.state_dir).signer_for("interpol"),
+                settings.interpol_interval_s,
+            )
         self.health: HealthServer | None = None
         self._stop = asyncio.Event()
 
@@ -55,10 +73,19 @@ class ServiceProcess:
         boxes: list[Outbox] = [self.router.outbox] if self.router is not None else []
         for a in self.adapters:
             boxes += a.outboxes
+        if self.interpol is not None:
+            boxes.append(self.interpol.outbox)
         return boxes
 
     def checks(self) -> dict[str, bool]:
-        return {c.name: c.assignment.active and c.subscriber.running for c in self.consumers}
+        checks = {c.name: c.assignment.active and c.subscriber.running for c in self.consumers}
+        if self.interpol is not None:
+            checks["interpol-poller"] = self.interpol.running
+        return checks
+
+    @property
+    def slugs(self) -> list[str]:
+        return [a.slug for a in self.adapters] + (["interpol"] if self.interpol else [])
 
     def stop(self) -> None:
         self._stop.set()
@@ -73,18 +100,23 @@ class ServiceProcess:
         for box in self.outboxes:
             await box.start()
         await self.broker.start()
-        for a in self.adapters:
-            metrics().adapter_up.labels(a.slug).set(1)
+        for slug in self.slugs:
+            metrics().adapter_up.labels(slug).set(1)
         if self.settings.metrics_port is not None:
             self.health = HealthServer("127.0.0.1", self.settings.metrics_port, self.checks)
             port = await self.health.start()
             logger.info("serving /metrics and /health on 127.0.0.1:%d", port)
+        poller = (asyncio.ensure_future(self.interpol.run(self._stop))
+                  if self.interpol is not None else None)
         stop_wait = asyncio.ensure_future(self._stop.wait())
         done, _ = await asyncio.wait({stop_wait, fatal}, return_when=asyncio.FIRST_COMPLETED)
         code = 3 if fatal in done else 0
         stop_wait.cancel()
-        for a in self.adapters:
-            metrics().adapter_up.labels(a.slug).set(0)
+        self._stop.set()
+        if poller is not None:
+            await poller
+        for slug in self.slugs:
+            metrics().adapter_up.labels(slug).set(0)
         if self.health is not None:
             await self.health.stop()
         await self.broker.stop()

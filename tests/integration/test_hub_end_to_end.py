@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from cloudevents.core.bindings import kafka as ce_kafka
 
+from hub.demo.feed import detail_target, publish_notices, red_detail, running_feed, yellow_detail
 from hub.demo.traffic import traffic
 from hub.dlq import read_reason
 from hub.envelope import from_kafka
@@ -34,20 +35,35 @@ async def test_native_messages_reach_exactly_their_desks_signed_and_answered(
 ) -> None:
     state = tmp_path / "state"
     await prepare_hub(kafka_bootstrap, state)
+    with running_feed() as feed:
+        publish_notices(feed, "RED", [red_detail(f"2026/9{i:04d}") for i in range(5)], 160)
+        publish_notices(feed, "YELLOW", [yellow_detail("2026/80001")], 160)
+        publish_notices(feed, "UN", [], 160)
+        await _run(kafka_bootstrap, state, tmp_path, feed)
+
+
+async def _run(kafka_bootstrap: str, state: Path, tmp_path: Path, feed) -> None:  # type: ignore[no-untyped-def]
     env = hub_env(kafka_bootstrap, state)
+    env.update({"HUB_INTERPOL_URL": feed.base_url, "HUB_INTERPOL_INTERVAL_S": "1"})
     natives = [(n.network, n.value) for n in _take(traffic(seed=7, bad_ratio=0.1), 120)]
     expected = expected_for(natives)
+    served = [("interpol", feed.answer(detail_target(kind, eid)).body)
+              for kind, eid in [("RED", f"2026/9{i:04d}") for i in range(5)]
+              + [("YELLOW", "2026/80001")]]
+    notices = expected_for(served)
+    assert len(notices.desks) == 6
+    expected.desks.update(notices.desks)
     assert expected.desks and sum(expected.dlq.values()) > 0
     services = [
         ServiceProcess("router", ["--router", "--instance", "e2e"], env, tmp_path),
         ServiceProcess("adapters", ["--all-adapters", "--instance", "e2e"], env, tmp_path),
     ]
+    start = await output_ends(kafka_bootstrap)
     try:
         for s in services:
             s.start()
         for s in services:
             await s.wait_ready()
-        start = await output_ends(kafka_bootstrap)
         await produce_natives(kafka_bootstrap, natives)
 
         def complete(landed) -> bool:  # type: ignore[no-untyped-def]
@@ -61,7 +77,8 @@ async def test_native_messages_reach_exactly_their_desks_signed_and_answered(
     finally:
         codes = [s.stop() for s in services]
     missing = [i for i in expected.desks if i not in landed.desk_ids]
-    assert not missing, f"{len(missing)} events never reached a desk"
+    refused = [read_reason(r.headers) for r in landed.dlq["cca.dlq.v1"]]
+    assert not missing, f"{len(missing)} events never reached a desk; router refused {refused}"
     for event_id, desks in expected.desks.items():
         assert sorted(landed.desk_ids[event_id]) == sorted(desks), event_id
     assert codes == [0, 0], [s.tail() for s in services]

@@ -20,7 +20,7 @@ from adapters.interpol.poller import KindReport, NoticePoller, PollerSettings, U
 from adapters.interpol.state import NoticeState
 from adapters.sdk.contract import Draft, Rejected
 from schemas import Notice
-from tests.adapters.interpol.feed_server import (
+from hub.demo.feed import (
     Answer,
     FeedServer,
     detail_target,

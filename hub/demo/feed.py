@@ -1,5 +1,6 @@
-"""A real HTTP notices service for the poller's tests: ThreadingHTTPServer on 127.0.0.1
-(ephemeral port) serving JSON in the spec's exact shape, with faults on demand.
+"""A notices web service on loopback, in the exact JSON shape of the notices API: the demo
+feeds the interpol poller from it, and the poller's tests script faults into it.
+ThreadingHTTPServer on 127.0.0.1 (ephemeral port), with faults on demand.
 
 Each URL (path + query) has a steady answer and, before it, an optional script of one-shot
 answers (a 429, a 500, a dropped connection…). Every request is logged in order.

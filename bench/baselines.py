@@ -1,0 +1,175 @@
+"""The baselines: consume → produce passthroughs of the same records, run as child processes.
+
+    python -m bench.baselines {raw,raw-txn,faststream,faststream-batch} \
+        --bootstrap HOST:PORT --source TOPIC --sink TOPIC --group GROUP
+
+Every producer is ``acks=all`` and idempotent with ``linger_ms=5``, as the hub's are.
+
+- ``raw``: aiokafka alone, batches of up to 1000 records; each batch's offsets are
+  committed once its records are acknowledged, while the next batch is already being sent
+  (at-least-once). Key and headers are kept. The ceiling for any Python hub here.
+- ``raw-txn``: the same, with one Kafka transaction per batch carrying its offsets and a
+  ``read_committed`` consumer: the hub's own delivery guarantee, at the raw client's cost.
+- ``faststream``: a FastStream app whose handler takes and returns only the body, one
+  message at a time, with FastStream's default acknowledgement (auto-commit).
+- ``faststream-batch``: the same with a batch subscriber (up to 500 records) and a batch
+  publisher, as the hub's services consume.
+
+The FastStream handlers read the body undecoded (the records say ``application/json``, and
+a passthrough has no reason to parse them); its per-message log lines are kept at DEBUG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import TopicPartition
+
+BIG = 26 * 1024 * 1024
+BATCH = 1000
+PRODUCER = {"acks": "all", "enable_idempotence": True, "linger_ms": 5, "max_request_size": BIG}
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def _commit_when_acked(
+    futures: list[asyncio.Future[object]], offsets: dict[TopicPartition, int],
+    consumer: AIOKafkaConsumer, previous: asyncio.Task[None] | None,
+) -> None:
+    await asyncio.gather(*futures)
+    if previous is not None:
+        await previous  # commits stay in batch order
+    await consumer.commit(offsets)
+
+
+async def raw(args: argparse.Namespace) -> None:
+    consumer = AIOKafkaConsumer(
+        args.source, bootstrap_servers=args.bootstrap, group_id=args.group,
+        enable_auto_commit=False, auto_offset_reset="earliest",
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=args.bootstrap, **PRODUCER)
+    await producer.start()
+    await consumer.start()
+    stopping = asyncio.ensure_future(_until_stopped())
+    pending: asyncio.Task[None] | None = None
+    try:
+        while not stopping.done():
+            batches = await consumer.getmany(timeout_ms=100, max_records=BATCH)
+            if not batches:
+                continue
+            futures = []
+            offsets = {}
+            for tp, records in batches.items():
+                for r in records:
+                    futures.append(await producer.send(
+                        args.sink, r.value, key=r.key, headers=list(r.headers)
+                    ))
+                offsets[tp] = records[-1].offset + 1
+            pending = asyncio.ensure_future(
+                _commit_when_acked(futures, offsets, consumer, pending)
+            )
+        if pending is not None:
+            await pending
+    finally:
+        await consumer.stop()
+        await producer.stop()
+
+
+async def raw_txn(args: argparse.Namespace) -> None:
+    consumer = AIOKafkaConsumer(
+        args.source, bootstrap_servers=args.bootstrap, group_id=args.group,
+        enable_auto_commit=False, auto_offset_reset="earliest", isolation_level="read_committed",
+    )
+    producer = AIOKafkaProducer(
+        bootstrap_servers=args.bootstrap, transactional_id=f"{args.group}-txn", **PRODUCER
+    )
+    await producer.start()
+    await consumer.start()
+    stopping = asyncio.ensure_future(_until_stopped())
+    try:
+        while not stopping.done():
+            batches = await consumer.getmany(timeout_ms=100, max_records=BATCH)
+            if not batches:
+                continue
+            async with producer.transaction():
+                offsets = {}
+                for tp, records in batches.items():
+                    for r in records:
+                        await producer.send(args.sink, r.value, key=r.key, headers=list(r.headers))
+                    offsets[tp] = records[-1].offset + 1
+                await producer.send_offsets_to_transaction(offsets, args.group)
+    finally:
+        await consumer.stop()
+        await producer.stop()
+
+
+async def _body(msg: object) -> object:
+    """FastStream decoder: the record's bytes as they are."""
+    return msg.body  # type: ignore[attr-defined]
+
+
+async def faststream(args: argparse.Namespace, *, batch: bool) -> None:
+    from faststream.kafka import KafkaBroker
+
+    broker = KafkaBroker(
+        args.bootstrap, max_batch_size=4 * 1024 * 1024, log_level=logging.DEBUG, **PRODUCER
+    )
+    if batch:
+
+        @broker.subscriber(
+            args.source, group_id=args.group, auto_offset_reset="earliest", batch=True,
+            max_records=500, batch_timeout_ms=50, decoder=_body,
+        )
+        @broker.publisher(args.sink, batch=True)
+        async def handle_batch(bodies: list[bytes]) -> list[bytes]:
+            return bodies
+
+    else:
+
+        @broker.subscriber(
+            args.source, group_id=args.group, auto_offset_reset="earliest", decoder=_body
+        )
+        @broker.publisher(args.sink)
+        async def handle(body: bytes) -> bytes:
+            return body
+
+    await broker.start()
+    try:
+        await _until_stopped()
+    finally:
+        await broker.stop()
+
+
+KINDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
+    "raw": raw,
+    "raw-txn": raw_txn,
+    "faststream": lambda a: faststream(a, batch=False),
+    "faststream-batch": lambda a: faststream(a, batch=True),
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="a benchmark passthrough")
+    parser.add_argument("kind", choices=sorted(KINDS))
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--source", required=True)
+    parser.add_argument("--sink", required=True)
+    parser.add_argument("--group", required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(KINDS[args.kind](args))
+
+
+if __name__ == "__main__":
+    main()
