@@ -12,7 +12,7 @@ from aiokafka.structs import TopicPartition
 from bench.children import Child
 from bench.corpus import Corpus
 from bench.cpu import CpuSampler
-from bench.kafkaio import Headers
+from bench.kafkaio import Headers, OffsetWatch
 from bench.loadgen import Message
 
 
@@ -24,6 +24,8 @@ class RunContext:
     sampler: CpuSampler
     partitions: int
     run_id: str
+    #: long-lived connections for polling offsets while a phase runs
+    watch: OffsetWatch
     #: the broker's JVM when the run started its own broker
     broker_pid: int | None = None
 

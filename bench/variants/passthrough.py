@@ -11,7 +11,6 @@ from aiokafka.structs import TopicPartition
 from bench.children import Child, child_env
 from bench.kafkaio import (
     Headers,
-    OffsetWatch,
     Offsets,
     Outgoing,
     create_topics,
@@ -98,17 +97,16 @@ class PassthroughTarget(Target):
         for child in self.children:
             child.check_alive()
         _, _, group = self._topics(ctx)
-        async with OffsetWatch(ctx.bootstrap) as watch:
-            stable, high = await watch.ends(self.out_tps)
-            if self.transactional:
-                # the output holds commit markers: go by the committed input offsets
-                in_ends = (await watch.ends(self.in_tps))[1]
-                committed = await watch.committed(group, self.in_tps)
-                return stable == high and all(
-                    committed.get(tp, 0) >= end for tp, end in in_ends.items()
-                )
-            moved = sum(high[tp] - self.start_offsets.get(tp, 0) for tp in self.out_tps)
-            return moved >= self.expected
+        stable, high = await ctx.watch.ends(self.out_tps)
+        if self.transactional:
+            # the output holds commit markers: go by the committed input offsets
+            in_ends = (await ctx.watch.ends(self.in_tps))[1]
+            committed = await ctx.watch.committed(group, self.in_tps)
+            return stable == high and all(
+                committed.get(tp, 0) >= end for tp, end in in_ends.items()
+            )
+        moved = sum(high[tp] - self.start_offsets.get(tp, 0) for tp in self.out_tps)
+        return moved >= self.expected
 
     async def collect(self, ctx: RunContext) -> DrainOutputs:
         end = await end_offsets(ctx.bootstrap, self.out_tps)

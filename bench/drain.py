@@ -1,0 +1,97 @@
+"""The throughput phase: pre-fill N messages, start the variant's processes in fresh
+consumer groups, and time how fast they drain exactly those N.
+
+The sustained rate is taken over the middle 90 % of the drain, from the 5th to the 95th
+percentile of the times the messages reached their final topic (producer timestamps):
+start-up (imports, group join) and the last stragglers fall outside it. A process's CPU per
+message is its CPU time from its first output to its last, over the messages in between;
+the broker's, over the span from the first output of any process to the last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import asdict, dataclass, field
+
+from bench.variants.base import DrainOutputs, RunContext, Target
+
+POLL_S = 0.2
+BROKER = "broker"
+BENCH = "bench"  # this process: the orchestrator and the latency consumer
+
+
+@dataclass
+class Throughput:
+    messages: int
+    rate_per_s: float
+    window_s: float
+    #: from starting the processes to the last message through, start-up included
+    wall_s: float
+    output_records: int
+    cpu_us_per_message: dict[str, float] = field(default_factory=dict)
+    #: CPU cores busy on average over the drain, per process
+    cpu_cores: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _quantile(sorted_values: list[float], q: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))]
+
+
+def sustained_rate(final: list[float]) -> tuple[float, float]:
+    """(messages per second, seconds) over the middle 90 % of ``final``."""
+    lo, hi = _quantile(final, 0.05), _quantile(final, 0.95)
+    inside = sum(1 for t in final if lo < t <= hi)
+    window = hi - lo
+    if window <= 0:  # everything landed within one millisecond
+        return float(len(final)) / 0.001, 0.001
+    return inside / window, window
+
+
+def cpu_figures(ctx: RunContext, outputs: DrainOutputs, messages: int
+                ) -> tuple[dict[str, float], dict[str, float]]:
+    per_message: dict[str, float] = {}
+    cores: dict[str, float] = {}
+    for name, span in outputs.spans.items():
+        stamps = sorted(span.stamps)
+        if len(stamps) < 2 or stamps[-1] <= stamps[0]:
+            continue
+        first, last = stamps[0], stamps[-1]
+        share = sum(1 for t in stamps if t > first) / len(stamps)
+        used = ctx.sampler.used(name, first, last)
+        per_message[name] = used / (messages * share) * 1e6
+        cores[name] = used / (last - first)
+    starts = [min(s.stamps) for s in outputs.spans.values() if s.stamps]
+    ends = [max(s.stamps) for s in outputs.spans.values() if s.stamps]
+    if ctx.broker_pid is not None and starts:
+        first, last = min(starts), max(ends)
+        used = ctx.sampler.used(BROKER, first, last)
+        per_message[BROKER] = used / messages * 1e6
+        cores[BROKER] = used / (last - first) if last > first else 0.0
+    return per_message, cores
+
+
+async def drain(ctx: RunContext, target: Target, messages: int, *, timeout_s: float) -> Throughput:
+    await target.prefill(ctx, messages)
+    started = time.time()
+    target.start(ctx)
+    deadline = time.monotonic() + timeout_s
+    while not await target.drained(ctx):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{target.name}: not drained after {timeout_s:.0f}s")
+        await asyncio.sleep(POLL_S)
+    ctx.sampler.sample()
+    outputs = await target.collect(ctx)
+    if len(outputs.final) != messages:
+        raise RuntimeError(f"{target.name}: {len(outputs.final)} messages out of {messages}")
+    rate, window = sustained_rate(outputs.final)
+    per_message, cores = cpu_figures(ctx, outputs, messages)
+    return Throughput(
+        messages=messages, rate_per_s=round(rate, 1), window_s=round(window, 3),
+        wall_s=round(outputs.final[-1] - started, 3), output_records=outputs.records,
+        cpu_us_per_message={k: round(v, 1) for k, v in per_message.items()},
+        cpu_cores={k: round(v, 2) for k, v in cores.items()},
+    )

@@ -1,0 +1,193 @@
+"""One benchmark run: its own broker, every variant in turn, one results document."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from bench import corpus as corpus_module
+from bench.cpu import CpuSampler
+from bench.drain import BENCH, BROKER, Throughput, drain
+from bench.hubprofile import profile_hub
+from bench.kafkaio import OffsetWatch
+from bench.latency import Latency, measure
+from bench.variants import VARIANTS, make
+from bench.variants.base import RunContext
+from hub.localkafka import LocalKafka, LocalKafkaSettings
+from hub.localkafka.ports import free_ports
+
+LOADS = (0.5, 0.8)
+
+
+@dataclass(frozen=True)
+class Options:
+    messages: int = 20_000
+    latency_s: float = 10.0
+    partitions: int = 6
+    variants: Sequence[str] = tuple(VARIANTS)
+    bootstrap: str | None = None
+    profile: Path | None = None
+    smoke: bool = False
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+@contextmanager
+def own_broker(state_dir: Path) -> Iterator[LocalKafka]:
+    """A broker of the run's own: private state folder, free ports, the shared jar cache."""
+    port, controller_port = free_ports(2)
+    kafka = LocalKafka(LocalKafkaSettings(
+        state_dir=state_dir, port=port, controller_port=controller_port
+    ))
+    kafka.start(exit_with_parent=True)
+    try:
+        yield kafka
+    finally:
+        kafka.stop()
+
+
+def _log(message: str) -> None:
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+async def _variant(ctx: RunContext, name: str, options: Options) -> dict[str, object]:
+    target = make(name)
+    await target.setup(ctx)
+    try:
+        _log(f"{name}: draining {options.messages} messages")
+        throughput: Throughput = await drain(
+            ctx, target, options.messages, timeout_s=max(120.0, options.messages / 100)
+        )
+        _log(f"{name}: {throughput.rate_per_s:.0f} msg/s, CPU µs/msg "
+             f"{throughput.cpu_us_per_message}")
+        await target.ready(ctx)
+        latencies: list[Latency] = []
+        for load in LOADS:
+            result = await measure(ctx, target, load=load, max_rate=throughput.rate_per_s,
+                                   duration_s=options.latency_s)
+            _log(f"{name}: {load:.0%} load ({result.achieved_rate_per_s:.0f}/s): p50 "
+                 f"{result.p50_ms} ms, p99 {result.p99_ms} ms, p99.9 {result.p999_ms} ms")
+            latencies.append(result)
+        out: dict[str, object] = {
+            "label": target.label,
+            "throughput": throughput.to_json(),
+            "latency": [r.to_json() for r in latencies],
+        }
+        if options.profile is not None and name == "hub":
+            _log("hub: profiling the router and the adapters during one more drain")
+            out["profile"] = await profile_hub(ctx, target, throughput.rate_per_s,
+                                               options.profile)
+        return out
+    finally:
+        target.stop(ctx)
+
+
+def ratios(variants: dict[str, dict[str, object]]) -> dict[str, float]:
+    def rate(name: str) -> float | None:
+        entry = variants.get(name)
+        return entry["throughput"]["rate_per_s"] if entry else None  # type: ignore[index]
+
+    out = {}
+    for top, bottom in (("hub", "raw"), ("hub", "raw-txn"), ("faststream", "raw"),
+                        ("faststream-batch", "raw"), ("raw-txn", "raw")):
+        a, b = rate(top), rate(bottom)
+        if a and b:
+            out[f"{top}/{bottom}"] = round(a / b, 4)
+    return out
+
+
+def targets(variants: dict[str, dict[str, object]], ratio: dict[str, float]
+            ) -> dict[str, dict[str, object]]:
+    hub = variants.get("hub")
+    if hub is None:
+        return {}
+    half = hub["latency"][0]  # type: ignore[index]
+    router = hub["throughput"]["cpu_us_per_message"].get("router")  # type: ignore[index]
+    checks: dict[str, tuple[float | None, float, bool]] = {
+        "throughput hub/raw >= 0.5": (ratio.get("hub/raw"), 0.5, True),
+        "hub p99 at 50% load < 100 ms": (half["p99_ms"], 100.0, False),
+        "router CPU <= 150 µs/message": (router, 150.0, False),
+    }
+    out: dict[str, dict[str, object]] = {}
+    for name, (value, bound, at_least) in checks.items():
+        met = value is not None and (value >= bound if at_least else value <= bound)
+        out[name] = {"value": value, "target": bound, "met": met}
+    return out
+
+
+async def run(options: Options) -> dict[str, object]:
+    began = time.time()
+    load_before = loadavg()
+    _log(f"load average {load_before}; generating the corpus")
+    corpus = corpus_module.load()
+    sampler = CpuSampler()
+    sampler.watch(BENCH, os.getpid())
+    sampler.start()
+    variants: dict[str, dict[str, object]] = {}
+    kafka_version: str | None = None
+    with tempfile.TemporaryDirectory(prefix="cca-bench-") as tmp:
+        workdir = Path(tmp)
+        with _broker(options, workdir) as (bootstrap, broker_pid, kafka_version):
+            if broker_pid is not None:
+                sampler.watch(BROKER, broker_pid)
+            async with OffsetWatch(bootstrap) as watch:
+                ctx = RunContext(
+                    bootstrap=bootstrap, workdir=workdir, corpus=corpus, sampler=sampler,
+                    partitions=options.partitions, run_id=uuid.uuid4().hex[:8], watch=watch,
+                    broker_pid=broker_pid,
+                )
+                for name in options.variants:
+                    variants[name] = await _variant(ctx, name, options)
+    sampler.stop()
+    ratio = ratios(variants)
+    return {
+        "schema_version": 1,
+        "started_at": datetime.fromtimestamp(began, UTC).isoformat(timespec="seconds"),
+        "duration_s": round(time.time() - began, 1),
+        "machine": {
+            "cores": len(os.sched_getaffinity(0)),
+            "python": platform.python_version(),
+            "aiokafka": version("aiokafka"),
+            "faststream": version("faststream"),
+            "kafka": kafka_version,
+            "load_average_before": load_before,
+            "load_average_after": loadavg(),
+        },
+        "settings": {
+            "messages": options.messages, "latency_s": options.latency_s,
+            "partitions": options.partitions, "loads": list(LOADS), "smoke": options.smoke,
+            "own_broker": options.bootstrap is None,
+        },
+        "corpus": corpus.summary(),
+        "variants": variants,
+        "ratios": ratio,
+        "targets": targets(variants, ratio),
+    }
+
+
+@contextmanager
+def _broker(options: Options, workdir: Path) -> Iterator[tuple[str, int | None, str | None]]:
+    if options.bootstrap is not None:
+        yield options.bootstrap, None, None
+        return
+    _log("starting the run's own broker")
+    with own_broker(workdir / "kafka") as kafka:
+        status = kafka.status()
+        yield status.bootstrap, status.pid, kafka.running_version()
+
+
+def main(options: Options) -> dict[str, object]:
+    return asyncio.run(run(options))

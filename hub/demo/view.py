@@ -1,0 +1,35 @@
+"""The demo's live terminal view: per network, per desk, and the dead-letter topics."""
+
+from __future__ import annotations
+
+from rich.columns import Columns
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from hub.demo.counts import Counts
+
+
+def _table(title: str, rows: dict[str, int], label: str) -> Table:
+    table = Table(title=title, title_justify="left", expand=False, min_width=30)
+    table.add_column(label)
+    table.add_column("count", justify="right")
+    for name in sorted(rows):
+        table.add_row(name, str(rows[name]))
+    table.add_row(Text("total", style="bold"), Text(str(sum(rows.values())), style="bold"))
+    return table
+
+
+def render(counts: Counts, sent: dict[str, int], elapsed_s: float, status: str) -> Group:
+    networks = Table(title="networks", title_justify="left", min_width=40)
+    for column in ("network", "sent", "events routed", "replies", "dead letters"):
+        networks.add_column(column, justify="left" if column == "network" else "right")
+    for name in sorted(set(sent) | set(counts.routed) | {"interpol"}):
+        networks.add_row(name, str(sent.get(name, "feed")), str(counts.routed.get(name, 0)),
+                         str(counts.replies.get(name, 0)), str(counts.dlq.get(name, 0)))
+    return Group(
+        Panel(Text(f"CCA hub demo — {elapsed_s:5.0f} s — {status}  (Ctrl-C stops)")),
+        Columns([networks, _table("desks", counts.desks, "desk"),
+                 _table("dead-letter topics", counts.dlq, "topic")]),
+    )
