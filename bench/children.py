@@ -26,11 +26,14 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 class Child:
-    def __init__(self, name: str, args: Sequence[str], env: dict[str, str], log_dir: Path):
+    def __init__(
+        self, name: str, args: Sequence[str], env: dict[str, str], log_dir: Path,
+        *, log_name: str | None = None,
+    ) -> None:
         self.name = name
         self.args = [sys.executable, *args]
         self.env = env
-        self.log_path = log_dir / f"{name}.log"
+        self.log_path = log_dir / f"{log_name or name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property

@@ -84,10 +84,10 @@ async def measure(
         for tp in tps:
             consumer.seek(tp, ends[tp])
         generator = Child(
-            f"{LOADGEN}-{target.name}-{int(load * 100)}",
+            LOADGEN,
             ["-m", "bench.loadgen", "--bootstrap", ctx.bootstrap, "--messages", str(path),
              "--start-at", repr(start_at), "--rate", repr(rate), "--result", str(result_path)],
-            child_env(), ctx.workdir,
+            child_env(), ctx.workdir, log_name=f"{LOADGEN}-{target.name}-{int(load * 100)}",
         ).start()
         ctx.sampler.watch(LOADGEN, generator.pid)
         deadline = start_at + count / rate + timeout_s

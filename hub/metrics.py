@@ -3,6 +3,8 @@ labels are bounded (network, desk, stage, outcome, reason class), never ids or n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
@@ -54,6 +56,47 @@ class HubMetrics:
         self.last_message = Gauge("hub_last_message_timestamp_seconds",
                                   "when a network's last native message arrived", ("network",),
                                   registry=registry)
+        self.ready = Gauge("hub_ready", "1 while this readiness check of the service passes "
+                           "(the checks of /health)", ("check",), registry=registry)
+
+    def announce(
+        self,
+        *,
+        router_networks: Iterable[str] = (),
+        adapters: Iterable[tuple[str, bool]] = (),
+        interpol_kinds: Iterable[str] = (),
+        consumers: Iterable[str] = (),
+        reloads: Iterable[str] = (),
+    ) -> None:
+        """Create at zero the series this process will count. A counter that first appears
+        at 1 has no earlier sample, so ``increase()`` misses that first event: an alert on
+        the first forged signature, or a silent network's flat line, needs the zero.
+
+        ``router_networks``: every network the router may see (plus ``unknown``);
+        ``adapters``: (network, gets receipts) of this process's adapter services;
+        ``reloads``: what configuration the process reloads while it runs (``keys``)."""
+        from hub.signing import VERIFICATION_REASONS
+
+        for network in router_networks:
+            for reason in VERIFICATION_REASONS:
+                self.signature_failures.labels(network, reason)
+            self.rejected.labels(network, "router:invalid")
+            self.dlq.labels(network, "router")
+            self.duplicates.labels(network)
+        for network, replies in adapters:
+            self.messages_in.labels(network)
+            self.events_out.labels(network)
+            self.dlq.labels(network, "adapter")
+            if replies:
+                self.receipts.labels(network)
+        for kind in interpol_kinds:
+            for outcome in ("complete", "incomplete"):
+                self.interpol_polls.labels(kind.lower(), outcome)
+        for name in consumers:
+            self.batch_failures.labels(name)
+        for what in reloads:
+            for outcome in ("ok", "failed"):
+                self.config_reloads.labels(what, outcome)
 
 
 _default: HubMetrics | None = None

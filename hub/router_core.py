@@ -106,8 +106,10 @@ class RouterCore:
         *,
         replies_for: Callable[[str], bool],
         networks: frozenset[str],
+        instance: str = "0",
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self.instance = instance
         self.networks = networks
         self.router = router
         self.seen = seen
@@ -219,6 +221,7 @@ class RouterCore:
             "input": {"topic": record.topic, "partition": record.partition,
                       "offset": record.offset},
             "desks": list(desks),
+            "router": self.instance,
             "routed_at": datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z"),
         }), ()))
         received_ms = _received_ms(record.headers)

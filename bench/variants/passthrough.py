@@ -81,10 +81,10 @@ class PassthroughTarget(Target):
     def start(self, ctx: RunContext) -> None:
         source, sink, group = self._topics(ctx)
         child = Child(
-            self.name,
+            PROCESS,
             ["-m", "bench.baselines", self.name, "--bootstrap", ctx.bootstrap,
              "--source", source, "--sink", sink, "--group", group],
-            child_env(), ctx.workdir,
+            child_env(), ctx.workdir, log_name=self.name,
         ).start()
         self.children = [child]
         ctx.sampler.watch(PROCESS, child.pid)

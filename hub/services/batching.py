@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -120,7 +121,9 @@ class BatchConsumer:
     async def _process(self, records: list[Inbound]) -> None:
         try:
             batch = await self.work(records)
+            started = time.perf_counter()
             await self.outbox.commit(batch)
+            metrics().stage_seconds.labels("publish").observe(time.perf_counter() - started)
         except ProducerFenced as exc:
             logger.error("%s: fenced by a newer instance; stopping", self.name)
             self._stop_process(exc)

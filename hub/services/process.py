@@ -12,6 +12,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
 
+from hub.lag import GroupTopics, LagCollector, LagReader
 from hub.metrics import metrics
 from hub.observability import HealthServer
 from hub.services.adapter import AdapterService
@@ -56,6 +57,13 @@ class ServiceProcess:
             )
         self.health: HealthServer | None = None
         self._stop = asyncio.Event()
+        lag_client = f"{name}-lag-{settings.instance}"
+        self.lag = LagCollector(
+            lambda: LagReader(settings.kafka_bootstrap, client_id=lag_client),
+            [GroupTopics(c.subscriber.group_id or c.name, tuple(c.subscriber.topic_names))
+             for c in self.consumers],
+            after_each=self.publish_readiness,
+        )
 
     @property
     def consumers(self) -> list[BatchConsumer]:
@@ -78,10 +86,28 @@ class ServiceProcess:
         return boxes
 
     def checks(self) -> dict[str, bool]:
-        checks = {c.name: c.assignment.active and c.subscriber.running for c in self.consumers}
+        """Ready: the broker answered the last lag collection, and every consumer has
+        joined its group and runs (the poller polls)."""
+        checks = {"broker": self.lag.connected}
+        checks.update(
+            {c.name: c.assignment.active and c.subscriber.running for c in self.consumers}
+        )
         if self.interpol is not None:
             checks["interpol-poller"] = self.interpol.running
         return checks
+
+    def publish_readiness(self) -> None:
+        """The checks as ``hub_ready``, and ``hub_adapter_up`` per network: 1 while the
+        broker is reachable and all of the network's consumers (or its poller) run."""
+        m = metrics()
+        checks = self.checks()
+        for name, ok in checks.items():
+            m.ready.labels(name).set(int(ok))
+        for slug in self.slugs:
+            own = [ok for name, ok in checks.items()
+                   if name in (f"adapter-{slug}", f"receipts-{slug}")
+                   or (slug == "interpol" and name == "interpol-poller")]
+            m.adapter_up.labels(slug).set(int(checks["broker"] and bool(own) and all(own)))
 
     @property
     def slugs(self) -> list[str]:
@@ -89,6 +115,18 @@ class ServiceProcess:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def _announce(self) -> None:
+        from adapters.sdk.registry import slugs
+
+        metrics().announce(
+            router_networks=[*slugs(), "unknown"] if self.router is not None else [],
+            adapters=[(a.slug, a.receipts is not None) for a in self.adapters]
+            + ([("interpol", False)] if self.interpol is not None else []),
+            interpol_kinds=self.interpol.poller.settings.kinds if self.interpol else (),
+            consumers=[c.name for c in self.consumers],
+            reloads=["keys"] if self.router is not None else [],
+        )
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
@@ -100,8 +138,8 @@ class ServiceProcess:
         for box in self.outboxes:
             await box.start()
         await self.broker.start()
-        for slug in self.slugs:
-            metrics().adapter_up.labels(slug).set(1)
+        self._announce()
+        lag_task = asyncio.ensure_future(self.lag.run(self._stop))
         if self.settings.metrics_port is not None:
             self.health = HealthServer("127.0.0.1", self.settings.metrics_port, self.checks)
             port = await self.health.start()
@@ -115,6 +153,7 @@ class ServiceProcess:
         self._stop.set()
         if poller is not None:
             await poller
+        await lag_task
         for slug in self.slugs:
             metrics().adapter_up.labels(slug).set(0)
         if self.health is not None:

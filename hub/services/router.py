@@ -45,6 +45,7 @@ class RouterService:
         self.core = RouterCore(
             Router(load_desks(settings.desks)), self.seen, self.cases,
             replies_for=replies_through_router, networks=frozenset(slugs()),
+            instance=settings.instance,
         )
         self.outbox = outbox or TransactionalOutbox(
             settings.kafka_bootstrap,

@@ -161,6 +161,55 @@ async def produce_natives(bootstrap: str, natives: Iterable[tuple[str, bytes]]) 
     return count
 
 
+class OutputReader:
+    """Reads the output topics continuously in the background, so a test can wait on
+    progress (and act at given points) while the hub works."""
+
+    def __init__(self, bootstrap: str, start: dict[TopicPartition, int]) -> None:
+        self.bootstrap = bootstrap
+        self.start = start
+        self.landed = Landed()
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+
+    async def __aenter__(self) -> OutputReader:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None,
+                                    isolation_level="read_committed",
+                                    enable_auto_commit=False, fetch_max_bytes=64 * 1024 * 1024)
+        await consumer.start()
+        try:
+            tps = [TopicPartition(t, p) for t, n in output_topics() for p in range(n)]
+            consumer.assign(tps)
+            for tp in tps:
+                consumer.seek(tp, self.start.get(tp, 0))
+            while not self._stop.is_set():
+                batches = await consumer.getmany(timeout_ms=200)
+                for tp, records in batches.items():
+                    for r in records:
+                        _sort(tp.topic, r, self.landed)
+        finally:
+            await consumer.stop()
+
+    async def wait_for(self, condition: Callable[[Landed], bool], timeout: float,
+                       what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition(self.landed):
+            if self._task is not None and self._task.done():
+                self._task.result()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            await asyncio.sleep(0.1)
+
+
 @dataclass
 class Landed:
     desk_ids: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # id->desks
