@@ -11,7 +11,8 @@ Every producer is ``acks=all`` and idempotent with ``linger_ms=5``, as the hub's
 - ``raw-txn``: the same, with one Kafka transaction per batch carrying its offsets and a
   ``read_committed`` consumer: the hub's own delivery guarantee, at the raw client's cost.
 - ``faststream``: a FastStream app whose handler takes and returns only the body, one
-  message at a time, with FastStream's default acknowledgement (auto-commit).
+  message at a time, with FastStream's default acknowledgement (auto-commit). Each publish
+  waits for its acknowledgement before the next message, so this one does not linger.
 - ``faststream-batch``: the same with a batch subscriber (up to 500 records) and a batch
   publisher, as the hub's services consume.
 
@@ -122,8 +123,10 @@ async def _body(msg: object) -> object:
 async def faststream(args: argparse.Namespace, *, batch: bool) -> None:
     from faststream.kafka import KafkaBroker
 
+    # one message at a time waits for each publish: lingering would only add to every wait
+    producer = {**PRODUCER, "linger_ms": PRODUCER["linger_ms"] if batch else 0}
     broker = KafkaBroker(
-        args.bootstrap, max_batch_size=4 * 1024 * 1024, log_level=logging.DEBUG, **PRODUCER
+        args.bootstrap, max_batch_size=4 * 1024 * 1024, log_level=logging.DEBUG, **producer
     )
     if batch:
 

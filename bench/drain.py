@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from bench.variants.base import DrainOutputs, RunContext, Target
 
 POLL_S = 0.2
+MIN_WINDOW_S = 0.25
 BROKER = "broker"
 BENCH = "bench"  # this process: the orchestrator and the latency consumer
 
@@ -41,13 +42,14 @@ def _quantile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))]
 
 
-def sustained_rate(final: list[float]) -> tuple[float, float]:
-    """(messages per second, seconds) over the middle 90 % of ``final``."""
+def sustained_rate(final: list[float], wall_s: float) -> tuple[float, float]:
+    """(messages per second, seconds) over the middle 90 % of ``final``; a drain too short
+    to have a middle (a few batches) falls back to the whole wall time, start-up included."""
     lo, hi = _quantile(final, 0.05), _quantile(final, 0.95)
     inside = sum(1 for t in final if lo < t <= hi)
     window = hi - lo
-    if window <= 0:  # everything landed within one millisecond
-        return float(len(final)) / 0.001, 0.001
+    if window < MIN_WINDOW_S:
+        return len(final) / wall_s, wall_s
     return inside / window, window
 
 
@@ -87,11 +89,12 @@ async def drain(ctx: RunContext, target: Target, messages: int, *, timeout_s: fl
     outputs = await target.collect(ctx)
     if len(outputs.final) != messages:
         raise RuntimeError(f"{target.name}: {len(outputs.final)} messages out of {messages}")
-    rate, window = sustained_rate(outputs.final)
+    wall = outputs.final[-1] - started
+    rate, window = sustained_rate(outputs.final, wall)
     per_message, cores = cpu_figures(ctx, outputs, messages)
     return Throughput(
         messages=messages, rate_per_s=round(rate, 1), window_s=round(window, 3),
-        wall_s=round(outputs.final[-1] - started, 3), output_records=outputs.records,
+        wall_s=round(wall, 3), output_records=outputs.records,
         cpu_us_per_message={k: round(v, 1) for k, v in per_message.items()},
         cpu_cores={k: round(v, 2) for k, v in cores.items()},
     )

@@ -56,11 +56,10 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 async def measure(
     ctx: RunContext, target: Target, *, load: float, max_rate: float, duration_s: float,
-    timeout_s: float = 60.0,
+    max_messages: int, timeout_s: float = 60.0,
 ) -> Latency:
     rate = max(1.0, load * max_rate)
-    count = max(MIN_MESSAGES, int(rate * duration_s))
-    count = min(count, target.available(ctx))
+    count = min(max(MIN_MESSAGES, int(rate * duration_s)), max_messages, target.available(ctx))
     if count < MIN_MESSAGES:
         raise ValueError(f"{target.name}: the corpus has too few unused messages left")
     warmup_s = min(1.0, duration_s / 5)

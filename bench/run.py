@@ -77,7 +77,8 @@ async def _variant(ctx: RunContext, name: str, options: Options) -> dict[str, ob
         latencies: list[Latency] = []
         for load in LOADS:
             result = await measure(ctx, target, load=load, max_rate=throughput.rate_per_s,
-                                   duration_s=options.latency_s)
+                                   duration_s=options.latency_s,
+                                   max_messages=max(3000, 10 * options.messages))
             _log(f"{name}: {load:.0%} load ({result.achieved_rate_per_s:.0f}/s): p50 "
                  f"{result.p50_ms} ms, p99 {result.p99_ms} ms, p99.9 {result.p999_ms} ms")
             latencies.append(result)

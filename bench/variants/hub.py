@@ -175,10 +175,10 @@ class HubTarget(Target):
         canonical = [r for r in await self._read(ctx, self.canonical_tps) if self._ours(r.headers)]
         desks = [r for r in await self._read(ctx, self.desk_tps) if self._ours(r.headers)]
         replies = await self._read(ctx, self.out_tps)
-        first: dict[bytes, float] = {}
+        first: dict[bytes, int] = {}
         for r in desks:
             event_id = header(r.headers, "ce_id") or b""
-            first[event_id] = min(first.get(event_id, r.timestamp_ms), r.timestamp_ms) / 1000
+            first[event_id] = min(first.get(event_id, r.timestamp_ms), r.timestamp_ms)
         adapters = sorted(r.timestamp_ms / 1000 for r in canonical)
         # the adapters' work ends with the last native reply they render
         replies_end = max((r.timestamp_ms / 1000 for r in replies), default=0.0)
@@ -187,7 +187,7 @@ class HubTarget(Target):
         if len(first) != self.expected:
             raise RuntimeError(f"{len(first)} events of {self.expected} reached the desks")
         return DrainOutputs(
-            final=sorted(first.values()),
+            final=sorted(ms / 1000 for ms in first.values()),
             spans={ADAPTERS: Span(adapters), ROUTER: Span(sorted(r.timestamp_ms / 1000
                                                                  for r in desks))},
             records=len(desks),

@@ -7,10 +7,11 @@ import time
 from faststream.kafka import KafkaBroker
 
 from adapters.sdk.registry import adapter_class, slugs
-from hub.desks import load_desks
+from hub.desks import Desks, load_desks
 from hub.keys.reload import RegistryReloader
 from hub.metrics import metrics
 from hub.records import Batch, Inbound
+from hub.reloading import Reloading
 from hub.router_core import RouterCore, Tally, prepare
 from hub.routing import Router
 from hub.services.batching import BatchConsumer
@@ -33,6 +34,10 @@ def replies_through_router(network: str) -> bool:
     return cls.replies and not cls.batch_receipts
 
 
+def _count_reload(what: str, ok: bool) -> None:
+    metrics().config_reloads.labels(what, "ok" if ok else "failed").inc()
+
+
 class RouterService:
     def __init__(
         self, settings: HubSettings, broker: KafkaBroker, outbox: Outbox | None = None
@@ -40,10 +45,17 @@ class RouterService:
         self.settings = settings
         self.seen = SeenByPartition(settings.dedup_ids_per_partition)
         self.cases = CaseDesks()
-        self.keys = RegistryReloader(settings.registry_path)
+        self.keys = RegistryReloader(settings.registry_path, on_reload=_count_reload)
         self.verifier = ParallelVerifier(self.keys.current)
+        # desks are configuration: a changed file takes effect from the next batch on
+        self.desks: Reloading[Desks] | None = (
+            Reloading(settings.desks, load_desks, what="desks", on_reload=_count_reload)
+            if settings.desks is not None else None
+        )
+        initial = self.desks.current() if self.desks is not None else load_desks(None)
+        self._desks_in_use = initial
         self.core = RouterCore(
-            Router(load_desks(settings.desks)), self.seen, self.cases,
+            Router(initial), self.seen, self.cases,
             replies_for=replies_through_router, networks=frozenset(slugs()),
             instance=settings.instance,
         )
@@ -61,7 +73,16 @@ class RouterService:
             max_records=settings.batch_max_records, batch_timeout_ms=settings.batch_timeout_ms,
         )
 
+    def _current_router(self) -> None:
+        if self.desks is None:
+            return
+        desks = self.desks.current()
+        if desks is not self._desks_in_use:
+            self._desks_in_use = desks
+            self.core.router = Router(desks)
+
     async def work(self, records: list[Inbound]) -> Batch:
+        self._current_router()
         m = metrics()
         t0 = time.perf_counter()
         items = [prepare(r) for r in records]
