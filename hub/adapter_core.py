@@ -64,8 +64,8 @@ class AdapterCore:
             ("hub.received.ms", str(arrival_ms).encode()),
         ]
         for item in accepted:
-            key, value, headers = to_kafka(sign_event(item.event, self.signer))
-            batch.outputs.append(Outbound(CANONICAL, key, value, [*headers, *trace]))
+            key, data, headers = to_kafka(sign_event(item.event, self.signer))
+            batch.outputs.append(Outbound(CANONICAL, key, data, [*headers, *trace]))
         tally.translate_s.append(time.perf_counter() - started)
         tally.translated += len(accepted)
         for bad in rejected:
@@ -77,7 +77,7 @@ class AdapterCore:
                 network=self.adapter.slug,
                 record=bad.record,
             )
-            value = bad.native if bad.native is not None else record.value
+            value: bytes | None = bad.native if bad.native is not None else record.value
             batch.outputs.append(Outbound(
                 self.topic_dlq, record.key, value,
                 dead_letter_headers(record.headers, record.topic, record.partition,

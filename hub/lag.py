@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 LAG_INTERVAL_S = 5.0
 """Seconds between two collections in a running service."""
-SETTLE_MAX = 10
+SETTLE_MAX = 32
 """Gaps up to this many offsets are read to tell records from transaction markers."""
 SETTLE_TIMEOUT_S = 2.0
 GROUP_PREFIX = "cca-"
@@ -125,6 +125,15 @@ def hub_groups(
         if cls.replies and not cls.batch_receipts:
             groups.append(GroupTopics(f"cca-receipts-{slug}", (receipts_topic(slug),)))
     return groups
+
+
+def merged(*lists: Iterable[GroupTopics]) -> list[GroupTopics]:
+    """One entry per group, with the union of the topics the lists give it."""
+    topics: dict[str, dict[str, None]] = {}
+    for groups in lists:
+        for g in groups:
+            topics.setdefault(g.group, {}).update(dict.fromkeys(g.topics))
+    return [GroupTopics(group, tuple(names)) for group, names in topics.items()]
 
 
 class LagSource(Protocol):

@@ -37,9 +37,9 @@ class Router:
                 if name not in target:
                     target.append(name)
         for flag in flags:
-            name = self.desks.flags.get(flag)
-            if name and name not in chosen:
-                chosen.append(name)
+            flagged = self.desks.flags.get(flag)
+            if flagged and flagged not in chosen:
+                chosen.append(flagged)
         if not chosen:
             chosen = qualifying
         if not chosen:

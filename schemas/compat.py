@@ -44,7 +44,6 @@ class _Checker:
         self.old_defs = old_defs
         self.new_defs = new_defs
         self.breaks: list[Break] = []
-        self._seen: set[tuple[str, str]] = set()
 
     def _resolve(self, schema: Schema, defs: dict[str, Schema]) -> Schema:
         while "$ref" in schema:
@@ -55,15 +54,13 @@ class _Checker:
     def fail(self, path: str, reason: str) -> None:
         self.breaks.append(Break(path, reason))
 
-    def compare(self, old: Schema, new: Schema, path: str) -> None:
-        key = (repr(old.get("$ref")), repr(new.get("$ref")))
-        if "$ref" in old and "$ref" in new:
-            if (key[0], key[1] + path) in self._seen:
-                return
-            self._seen.add((key[0], key[1] + path))
+    def compare(self, old: Schema, new: Schema, path: str, depth: int = 0) -> None:
+        if depth > 64:  # the canonical models are not recursive; a schema this deep is
+            self.fail(path, "nested too deeply to compare")  # broken, not compatible
+            return
         old = self._resolve(old, self.old_defs)
         new = self._resolve(new, self.new_defs)
-        if new == {} or new is True:
+        if not new:
             return
         old_branches = old.get("anyOf") or old.get("oneOf")
         new_branches = new.get("anyOf") or new.get("oneOf")
@@ -81,9 +78,9 @@ class _Checker:
             if word in new and new.get(word) != old.get(word):
                 self.fail(path, f"'{word}' changed from {old.get(word)!r} to {new[word]!r}")
         if "properties" in old or "properties" in new:
-            self._object(old, new, path)
+            self._object(old, new, path, depth)
         if "items" in new:
-            self.compare(old.get("items", {}), new["items"], f"{path}/items")
+            self.compare(old.get("items", {}), new["items"], f"{path}/items", depth + 1)
 
     def _one_of_accepts(self, old: Schema, new: Schema, path: str) -> None:
         branches = new.get("anyOf") or new.get("oneOf") or [new]
@@ -126,7 +123,7 @@ class _Checker:
             if word in new and (word not in old or new[word] > old[word]):
                 self.fail(path, f"'{word}' tightened to {new[word]}")
 
-    def _object(self, old: Schema, new: Schema, path: str) -> None:
+    def _object(self, old: Schema, new: Schema, path: str, depth: int) -> None:
         old_props: dict[str, Schema] = old.get("properties", {})
         new_props: dict[str, Schema] = new.get("properties", {})
         old_required = set(old.get("required", []))
@@ -138,7 +135,7 @@ class _Checker:
             self.fail(path, "additional properties are no longer allowed")
         for name, old_prop in old_props.items():
             if name in new_props:
-                self.compare(old_prop, new_props[name], f"{path}/{name}")
+                self.compare(old_prop, new_props[name], f"{path}/{name}", depth + 1)
             elif new_closed:
                 self.fail(f"{path}/{name}", "property removed: old data that has it is refused")
         if not old_closed:

@@ -38,7 +38,9 @@ def list_topics() -> None:
 @app.command("create")
 def create(bootstrap: Bootstrap = None) -> None:
     """Create every missing topic with its partitions and retention; existing ones are kept."""
-    settings = HubSettings(**({"kafka_bootstrap": bootstrap} if bootstrap else {}))
+    settings = HubSettings()
+    if bootstrap:
+        settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
     specs = _plan(settings)
     try:
         done = asyncio.run(ensure_topics(settings.kafka_bootstrap, specs,

@@ -79,7 +79,9 @@ def _aiamp(rng: random.Random, n: int, bad: bool) -> bytes:
                    "paises_involucrados": ["BR", "PY"], "resumen": "Resumo do caso."},
     }
     if bad:
-        doc["cabecera"]["emitido_ms"] = "yesterday"
+        header = doc["cabecera"]
+        assert isinstance(header, dict)
+        header["emitido_ms"] = "yesterday"
     return json.dumps(doc, ensure_ascii=False).encode()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from faststream.kafka import KafkaBroker
@@ -23,6 +24,13 @@ from hub.topics import native_in, receipts_topic
 
 logger = logging.getLogger(__name__)
 SIGNER_REFRESH_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterBatch:
+    records: int
+    tally: AdapterTally
+    last_ms: int
 
 
 class AdapterService:
@@ -86,11 +94,13 @@ class AdapterService:
         tally = AdapterTally()
         for record in records:
             self.core.process(record, batch, tally)
-        batch.context = (len(records), tally, max(r.timestamp_ms for r in records))
+        batch.context = AdapterBatch(len(records), tally, max(r.timestamp_ms for r in records))
         return batch
 
     def committed(self, batch: Batch) -> None:
-        count, tally, last_ms = batch.context  # type: ignore[misc]
+        context = batch.context
+        assert isinstance(context, AdapterBatch)
+        count, tally, last_ms = context.records, context.tally, context.last_ms
         m = metrics()
         m.messages_in.labels(self.slug).inc(count)
         m.events_out.labels(self.slug).inc(tally.translated)
@@ -122,5 +132,5 @@ class AdapterService:
         return batch
 
     def receipts_committed(self, batch: Batch) -> None:
-        if batch.context:
-            metrics().receipts.labels(self.slug).inc(batch.context)  # type: ignore[arg-type]
+        if isinstance(batch.context, int) and batch.context:
+            metrics().receipts.labels(self.slug).inc(batch.context)

@@ -87,7 +87,7 @@ class BatchConsumer:
         self.retry_delay_s = retry_delay_s
         self.lock = asyncio.Lock()
         self.assignment = _Assignment(self.lock, listener)
-        self.fatal: asyncio.Future[BaseException] | None = None
+        self.fatal: asyncio.Future[object] | None = None
         self.committed_batches = 0
         self.subscriber = broker.subscriber(
             *topics,

@@ -12,7 +12,8 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
 
-from hub.lag import GroupTopics, LagCollector, LagReader
+from adapters.sdk.registry import slugs
+from hub.lag import GroupTopics, LagCollector, LagReader, hub_groups, merged
 from hub.metrics import metrics
 from hub.observability import HealthServer
 from hub.services.adapter import AdapterService
@@ -60,8 +61,10 @@ class ServiceProcess:
         lag_client = f"{name}-lag-{settings.instance}"
         self.lag = LagCollector(
             lambda: LagReader(settings.kafka_bootstrap, client_id=lag_client),
-            [GroupTopics(c.subscriber.group_id or c.name, tuple(c.subscriber.topic_names))
-             for c in self.consumers],
+            # every service reports every group: the lag still shows when its reader is down
+            merged(hub_groups(slugs()), [
+                GroupTopics(c.subscriber.group_id or c.name, tuple(c.subscriber.topic_names))
+                for c in self.consumers]),
             after_each=self.publish_readiness,
         )
 
@@ -117,8 +120,6 @@ class ServiceProcess:
         self._stop.set()
 
     def _announce(self) -> None:
-        from adapters.sdk.registry import slugs
-
         metrics().announce(
             router_networks=[*slugs(), "unknown"] if self.router is not None else [],
             adapters=[(a.slug, a.receipts is not None) for a in self.adapters]
@@ -132,7 +133,7 @@ class ServiceProcess:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.stop)
-        fatal: asyncio.Future[BaseException] = loop.create_future()
+        fatal: asyncio.Future[object] = loop.create_future()
         for consumer in self.consumers:
             consumer.fatal = fatal
         for box in self.outboxes:
@@ -146,7 +147,7 @@ class ServiceProcess:
             logger.info("serving /metrics and /health on 127.0.0.1:%d", port)
         poller = (asyncio.ensure_future(self.interpol.run(self._stop))
                   if self.interpol is not None else None)
-        stop_wait = asyncio.ensure_future(self._stop.wait())
+        stop_wait: asyncio.Future[object] = asyncio.ensure_future(self._stop.wait())
         done, _ = await asyncio.wait({stop_wait, fatal}, return_when=asyncio.FIRST_COMPLETED)
         code = 3 if fatal in done else 0
         stop_wait.cancel()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import time
 
 from faststream.kafka import KafkaBroker
@@ -12,7 +14,7 @@ from hub.keys.reload import RegistryReloader
 from hub.metrics import metrics
 from hub.records import Batch, Inbound
 from hub.reloading import Reloading
-from hub.router_core import RouterCore, Tally, prepare
+from hub.router_core import Pending, RouterCore, Tally, prepare
 from hub.routing import Router
 from hub.services.batching import BatchConsumer
 from hub.services.outbox import Outbox, TransactionalOutbox
@@ -32,6 +34,12 @@ def replies_through_router(network: str) -> bool:
     except LookupError:
         return False
     return cls.replies and not cls.batch_receipts
+
+
+@dataclass(frozen=True, slots=True)
+class RouterBatch:
+    pending: Pending
+    tally: Tally
 
 
 def _count_reload(what: str, ok: bool) -> None:
@@ -98,12 +106,14 @@ class RouterService:
         m.stage_seconds.labels("validate").observe(t1 - t0)
         m.stage_seconds.labels("verify").observe(t2 - t1)
         m.stage_seconds.labels("route").observe(t3 - t2)
-        batch.context = (pending, tally)
+        batch.context = RouterBatch(pending, tally)
         return batch
 
     def committed(self, batch: Batch) -> None:
-        pending, tally = batch.context  # type: ignore[misc]
-        self.core.apply(pending)
+        context = batch.context
+        assert isinstance(context, RouterBatch)
+        tally = context.tally
+        self.core.apply(context.pending)
         m = metrics()
         for (network, desk), n in tally.routed.items():
             m.messages_out.labels(network, desk).inc(n)
