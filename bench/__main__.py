@@ -12,9 +12,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).with_name("results")
-SMOKE = {"messages": 300, "latency_s": 1.5}
+SMOKE_MESSAGES, SMOKE_LATENCY_S = 300, 1.5
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -28,13 +29,13 @@ def _run(args: argparse.Namespace) -> int:
         print(f"unknown variant(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
     options = Options(
-        messages=args.messages or (SMOKE["messages"] if args.smoke else 20_000),
-        latency_s=args.latency_s or (SMOKE["latency_s"] if args.smoke else 10.0),
+        messages=args.messages or (SMOKE_MESSAGES if args.smoke else 20_000),
+        latency_s=args.latency_s or (SMOKE_LATENCY_S if args.smoke else 10.0),
         partitions=args.partitions, variants=variants, bootstrap=args.bootstrap,
         profile=args.out.parent if args.profile else None, smoke=args.smoke,
     )
-    result = main(options)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    result = main(options)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     if not args.no_chart:
         chart.draw([result], args.out.with_suffix(".png"))
@@ -53,7 +54,7 @@ def _corpus(args: argparse.Namespace) -> int:
     return 0 if loaded.natives_sha256 == corpus.pinned() else 1
 
 
-def _load(paths: list[Path]) -> list[dict[str, object]]:
+def _load(paths: list[Path]) -> list[dict[str, Any]]:
     return [json.loads(p.read_text()) for p in paths]
 
 
@@ -78,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     chart = sub.add_parser("chart", help="draw results files (median of several)")
     chart.add_argument("results", type=Path, nargs="+")
     chart.add_argument("--out", type=Path, required=True)
-    chart.set_defaults(func=lambda a: bool(__import__("bench.chart").chart.draw(
-        _load(a.results), a.out)) and 0)
+    chart.set_defaults(func=_chart)
     table = sub.add_parser("table", help="Markdown tables of results files")
     table.add_argument("results", type=Path, nargs="+")
     table.set_defaults(func=_table)
@@ -92,10 +92,17 @@ def _table(args: argparse.Namespace) -> int:
     from bench import table
 
     results = _load(args.results)
-    print(table.markdown(results[-1]))  # type: ignore[arg-type]
+    print(table.markdown(results[-1]))
     if len(results) > 1:
         print()
-        print(table.runs(results))  # type: ignore[arg-type]
+        print(table.runs(results))
+    return 0
+
+
+def _chart(args: argparse.Namespace) -> int:
+    from bench import chart
+
+    chart.draw(_load(args.results), args.out)
     return 0
 
 

@@ -26,14 +26,22 @@ import argparse
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
 BIG = 26 * 1024 * 1024
 BATCH = 1000
-PRODUCER = {"acks": "all", "enable_idempotence": True, "linger_ms": 5, "max_request_size": BIG}
+LINGER_MS = 5
+
+
+def _producer(bootstrap: str, transactional_id: str | None = None) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=LINGER_MS,
+        max_request_size=BIG, transactional_id=transactional_id,
+    )
 
 
 async def _until_stopped() -> None:
@@ -59,7 +67,7 @@ async def raw(args: argparse.Namespace) -> None:
         args.source, bootstrap_servers=args.bootstrap, group_id=args.group,
         enable_auto_commit=False, auto_offset_reset="earliest",
     )
-    producer = AIOKafkaProducer(bootstrap_servers=args.bootstrap, **PRODUCER)
+    producer = _producer(args.bootstrap)
     await producer.start()
     await consumer.start()
     stopping = asyncio.ensure_future(_until_stopped())
@@ -92,9 +100,7 @@ async def raw_txn(args: argparse.Namespace) -> None:
         args.source, bootstrap_servers=args.bootstrap, group_id=args.group,
         enable_auto_commit=False, auto_offset_reset="earliest", isolation_level="read_committed",
     )
-    producer = AIOKafkaProducer(
-        bootstrap_servers=args.bootstrap, transactional_id=f"{args.group}-txn", **PRODUCER
-    )
+    producer = _producer(args.bootstrap, transactional_id=f"{args.group}-txn")
     await producer.start()
     await consumer.start()
     stopping = asyncio.ensure_future(_until_stopped())
@@ -123,10 +129,11 @@ async def _body(msg: object) -> object:
 async def faststream(args: argparse.Namespace, *, batch: bool) -> None:
     from faststream.kafka import KafkaBroker
 
-    # one message at a time waits for each publish: lingering would only add to every wait
-    producer = {**PRODUCER, "linger_ms": PRODUCER["linger_ms"] if batch else 0}
     broker = KafkaBroker(
-        args.bootstrap, max_batch_size=4 * 1024 * 1024, log_level=logging.DEBUG, **producer
+        args.bootstrap, acks="all", enable_idempotence=True, max_request_size=BIG,
+        # one message at a time waits for each publish: lingering would only add to every wait
+        linger_ms=LINGER_MS if batch else 0,
+        max_batch_size=4 * 1024 * 1024, log_level=logging.DEBUG,
     )
     if batch:
 
@@ -140,7 +147,7 @@ async def faststream(args: argparse.Namespace, *, batch: bool) -> None:
 
     else:
 
-        @broker.subscriber(
+        @broker.subscriber(  # type: ignore[untyped-decorator]
             args.source, group_id=args.group, auto_offset_reset="earliest", decoder=_body
         )
         @broker.publisher(args.sink)
@@ -154,7 +161,7 @@ async def faststream(args: argparse.Namespace, *, batch: bool) -> None:
         await broker.stop()
 
 
-KINDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
+KINDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, None]]] = {
     "raw": raw,
     "raw-txn": raw_txn,
     "faststream": lambda a: faststream(a, batch=False),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 
 from bench.variants.base import DrainOutputs, RunContext, Target
@@ -36,6 +37,16 @@ class Throughput:
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
+
+
+async def poll_until(
+    check: Callable[[], Awaitable[bool]], *, timeout_s: float, what: str, interval_s: float = POLL_S
+) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not await check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not done after {timeout_s:.0f}s")
+        await asyncio.sleep(interval_s)
 
 
 def _quantile(sorted_values: list[float], q: float) -> float:
@@ -80,11 +91,7 @@ async def drain(ctx: RunContext, target: Target, messages: int, *, timeout_s: fl
     await target.prefill(ctx, messages)
     started = time.time()
     target.start(ctx)
-    deadline = time.monotonic() + timeout_s
-    while not await target.drained(ctx):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{target.name}: not drained after {timeout_s:.0f}s")
-        await asyncio.sleep(POLL_S)
+    await poll_until(lambda: target.drained(ctx), timeout_s=timeout_s, what=f"{target.name} drain")
     ctx.sampler.sample()
     outputs = await target.collect(ctx)
     if len(outputs.final) != messages:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 from bench import profile
+from bench.drain import poll_until
 from bench.variants.base import RunContext, Target
 
 SECONDS = 20
@@ -15,7 +15,6 @@ SECONDS = 20
 async def profile_hub(
     ctx: RunContext, target: Target, rate: float, out_dir: Path, seconds: int = SECONDS
 ) -> dict[str, object]:
-    out_dir.mkdir(parents=True, exist_ok=True)
     count = min(target.available(ctx), int(rate * (seconds + 5)))
     await target.prefill(ctx, count)
     recorders = {
@@ -23,9 +22,7 @@ async def profile_hub(
                      out_dir / f"profile-{child.name}.txt")
         for child in target.children
     }
-    deadline = time.monotonic() + seconds + 120
-    while not await target.drained(ctx) and time.monotonic() < deadline:
-        await asyncio.sleep(0.5)
+    await poll_until(lambda: target.drained(ctx), timeout_s=seconds + 120, what="hub profile drain")
     out: dict[str, object] = {"messages": count, "seconds": seconds, "rate_hz": 100}
     for name, (proc, path) in recorders.items():
         await asyncio.to_thread(proc.wait, seconds + 60)

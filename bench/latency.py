@@ -9,7 +9,6 @@ measuring consumer, ``loadgen`` the generator).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import time

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from adapters.aiamp.jsonread import Obj, quote
+from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import countries, dates
 

@@ -8,7 +8,7 @@ sent is kept as ``full_name``.
 from __future__ import annotations
 
 from adapters.aiamp.header import alpha2
-from adapters.aiamp.jsonread import Obj, quote
+from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import dates, names, text
 from schemas import Person

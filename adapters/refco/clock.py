@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from adapters.refco.jsonread import quote
+from adapters.sdk.jsonread import quote
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import dates
 

@@ -9,7 +9,7 @@ never dropped.
 from __future__ import annotations
 
 from adapters.refco.clock import sent_at
-from adapters.refco.jsonread import Obj, load_json, quote
+from adapters.sdk.jsonread import Obj, load_json, quote
 from adapters.refco.persons import accused
 from adapters.refco.places import country, location
 from adapters.sdk.contract import Draft, Reject

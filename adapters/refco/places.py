@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from adapters.refco.jsonread import Obj, quote
+from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import countries
 from schemas import Location

@@ -17,7 +17,7 @@ from hub.keys.store import KeyStore
 from hub.metrics import metrics
 from hub.records import Batch, Inbound
 from hub.services.batching import BatchConsumer
-from hub.services.outbox import Outbox, TransactionalOutbox
+from hub.services.outbox import Outbox, group_outbox
 from hub.settings import HubSettings
 from hub.signing import Signer
 from hub.topics import native_in, receipts_topic
@@ -55,11 +55,7 @@ class AdapterService:
         group = f"cca-adapter-{slug}"
         self.consumer = BatchConsumer(
             broker, name=f"adapter-{slug}", topics=[native_in(slug)], group_id=group,
-            outbox=outbox or TransactionalOutbox(
-                settings.kafka_bootstrap, transactional_id=f"{group}-{settings.instance}",
-                group_id=group, transaction_timeout_ms=settings.transaction_timeout_ms,
-                client_id=f"{group}-{settings.instance}",
-            ),
+            outbox=outbox or group_outbox(settings, group),
             work=self.work, after_commit=self.committed,
             max_records=min(settings.batch_max_records, 100), batch_timeout_ms=settings.batch_timeout_ms,
         )
@@ -68,11 +64,7 @@ class AdapterService:
             rgroup = f"cca-receipts-{slug}"
             self.receipts = BatchConsumer(
                 broker, name=f"receipts-{slug}", topics=[receipts_topic(slug)], group_id=rgroup,
-                outbox=receipts_outbox or TransactionalOutbox(
-                    settings.kafka_bootstrap, transactional_id=f"{rgroup}-{settings.instance}",
-                    group_id=rgroup, transaction_timeout_ms=settings.transaction_timeout_ms,
-                    client_id=f"{rgroup}-{settings.instance}",
-                ),
+                outbox=receipts_outbox or group_outbox(settings, rgroup),
                 work=self.work_receipts, after_commit=self.receipts_committed,
                 max_records=settings.batch_max_records, batch_timeout_ms=settings.batch_timeout_ms,
             )

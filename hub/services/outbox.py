@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
 from hub.records import Batch, Outbound
+from hub.settings import HubSettings
 
 MAX_REQUEST_BYTES = 26 * 1024 * 1024
 
@@ -59,6 +60,16 @@ class TransactionalOutbox:
                 await self.producer.send_offsets_to_transaction(
                     _offsets(batch.offsets), self.group_id
                 )
+
+
+def group_outbox(settings: HubSettings, group_id: str) -> TransactionalOutbox:
+    """The outbox of one consumer group's member in this process: its transactional id is
+    the group plus the instance, so a restarted instance fences its crashed predecessor."""
+    member = f"{group_id}-{settings.instance}"
+    return TransactionalOutbox(
+        settings.kafka_bootstrap, transactional_id=member, group_id=group_id,
+        transaction_timeout_ms=settings.transaction_timeout_ms, client_id=member,
+    )
 
 
 def _offsets(offsets: Mapping[tuple[str, int], int]) -> dict[TopicPartition, int]:

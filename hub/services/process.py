@@ -20,7 +20,7 @@ from hub.services.adapter import AdapterService
 from hub.keys.store import KeyStore
 from hub.services.batching import BatchConsumer
 from hub.services.interpol import InterpolService
-from hub.services.outbox import Outbox, TransactionalOutbox
+from hub.services.outbox import Outbox, group_outbox
 from hub.services.router import RouterService
 from hub.settings import HubSettings
 
@@ -47,12 +47,7 @@ class ServiceProcess:
             self.interpol = InterpolService(
                 settings.interpol_url,
                 settings.state_dir / "interpol" / "notices.json",
-                TransactionalOutbox(
-                    settings.kafka_bootstrap,
-                    transactional_id=f"cca-adapter-interpol-{settings.instance}",
-                    group_id="cca-adapter-interpol",
-                    transaction_timeout_ms=settings.transaction_timeout_ms,
-                ),
+                group_outbox(settings, "cca-adapter-interpol"),
                 KeyStore(settings.state_dir).signer_for("interpol"),
                 settings.interpol_interval_s,
             )

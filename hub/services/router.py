@@ -17,7 +17,7 @@ from hub.reloading import Reloading
 from hub.router_core import Pending, RouterCore, Tally, prepare
 from hub.routing import Router
 from hub.services.batching import BatchConsumer
-from hub.services.outbox import Outbox, TransactionalOutbox
+from hub.services.outbox import Outbox, group_outbox
 from hub.services.state_loader import RouterStateListener
 from hub.settings import HubSettings
 from hub.state.cases import CaseDesks
@@ -67,13 +67,7 @@ class RouterService:
             replies_for=replies_through_router, networks=frozenset(slugs()),
             instance=settings.instance,
         )
-        self.outbox = outbox or TransactionalOutbox(
-            settings.kafka_bootstrap,
-            transactional_id=f"{GROUP}-{settings.instance}",
-            group_id=GROUP,
-            transaction_timeout_ms=settings.transaction_timeout_ms,
-            client_id=f"{GROUP}-{settings.instance}",
-        )
+        self.outbox = outbox or group_outbox(settings, GROUP)
         self.listener = RouterStateListener(settings.kafka_bootstrap, self.seen, self.cases)
         self.consumer = BatchConsumer(
             broker, name="router", topics=[CANONICAL], group_id=GROUP, outbox=self.outbox,
