@@ -40,12 +40,13 @@ class Throughput:
 
 
 async def poll_until(
-    check: Callable[[], Awaitable[bool]], *, timeout_s: float, what: str, interval_s: float = POLL_S
+    check: Callable[[], Awaitable[bool]], *, timeout_s: float, what: Callable[[], str],
+    interval_s: float = POLL_S,
 ) -> None:
     deadline = time.monotonic() + timeout_s
     while not await check():
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{what}: not done after {timeout_s:.0f}s")
+            raise TimeoutError(f"{what()}: not done after {timeout_s:.0f}s")
         await asyncio.sleep(interval_s)
 
 
@@ -91,7 +92,10 @@ async def drain(ctx: RunContext, target: Target, messages: int, *, timeout_s: fl
     await target.prefill(ctx, messages)
     started = time.time()
     target.start(ctx)
-    await poll_until(lambda: target.drained(ctx), timeout_s=timeout_s, what=f"{target.name} drain")
+    await poll_until(
+        lambda: target.drained(ctx), timeout_s=timeout_s,
+        what=lambda: f"{target.name} drain ({target.waiting})",
+    )
     ctx.sampler.sample()
     outputs = await target.collect(ctx)
     if len(outputs.final) != messages:

@@ -22,7 +22,10 @@ async def profile_hub(
                      out_dir / f"profile-{child.name}.txt")
         for child in target.children
     }
-    await poll_until(lambda: target.drained(ctx), timeout_s=seconds + 120, what="hub profile drain")
+    await poll_until(
+        lambda: target.drained(ctx), timeout_s=seconds + 120,
+        what=lambda: f"hub profile drain ({target.waiting})",
+    )
     out: dict[str, object] = {"messages": count, "seconds": seconds, "rate_hz": 100}
     for name, (proc, path) in recorders.items():
         await asyncio.to_thread(proc.wait, seconds + 60)

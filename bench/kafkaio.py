@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import CoordinatorLoadInProgressError, GroupCoordinatorNotAvailableError
 from aiokafka.structs import TopicPartition
 
 from hub.topics import TopicSpec
@@ -109,7 +110,11 @@ class OffsetWatch:
         return dict(stable), dict(high)
 
     async def committed(self, group: str, tps: Sequence[TopicPartition]) -> Offsets:
-        answer = await self.admin.list_consumer_group_offsets(group, partitions=list(tps))
+        """The group's committed offsets; none while its coordinator is not up yet."""
+        try:
+            answer = await self.admin.list_consumer_group_offsets(group, partitions=list(tps))
+        except (GroupCoordinatorNotAvailableError, CoordinatorLoadInProgressError):
+            return {}
         return {tp: meta.offset for tp, meta in answer.items() if meta is not None}
 
 

@@ -205,6 +205,11 @@ class LagReader:
             if str(g[0]).startswith(prefix)
         )
 
+    async def committed_topics(self, group: str) -> tuple[str, ...]:
+        """The topics a group has committed offsets on, for a group the plan does not know."""
+        found = await self.admin.list_consumer_group_offsets(group)
+        return tuple(sorted({tp.topic for tp in found}))
+
     async def committed(
         self, group: str, tps: Sequence[TopicPartition]
     ) -> dict[TopicPartition, int | None]:

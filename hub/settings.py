@@ -34,8 +34,15 @@ class HubSettings(BaseSettings):
                                      description="base URL of the notices service to poll")
     interpol_interval_s: float = Field(default=60.0, ge=0.1, le=86_400,
                                        description="seconds between two polls of the feed")
+    metrics_host: str = Field(default="127.0.0.1",
+                              description="address of /metrics and /health (0.0.0.0 in a container)")
     metrics_port: int | None = Field(default=None, ge=0, le=65535,
                                      description="port of /metrics and /health; none: off")
+
+    @property
+    def bootstrap_servers(self) -> list[str]:
+        """The bootstrap list as separate addresses (``a:9092,b:9092`` → two)."""
+        return [part.strip() for part in self.kafka_bootstrap.split(",") if part.strip()]
 
     @property
     def registry_path(self) -> Path:

@@ -59,6 +59,8 @@ class Target(ABC):
     name: str
     label: str
     children: list[Child]
+    #: what the last :meth:`drained` that said no was waiting for
+    waiting: str = ""
 
     @abstractmethod
     async def setup(self, ctx: RunContext) -> None: ...

@@ -65,6 +65,7 @@ class HubTarget(Target):
         self.ranges: dict[tuple[str, int], tuple[int, int]] = {}
         self.starts: Offsets = {}
         self.expected = 0
+        self.waiting = ""
 
     @property
     def networks(self) -> list[str]:
@@ -145,11 +146,14 @@ class HubTarget(Target):
         committed = await ctx.watch.committed(group, tps)
         for tp in tps:
             if stable[tp] != high[tp]:
-                return False  # a transaction is still open
+                self.waiting = f"{tp.topic}[{tp.partition}]: a transaction is open"
+                return False
             if high[tp] == 0:
                 continue
             # a committed transaction ends with its marker, one offset past the last record
             if committed.get(tp, -1) < high[tp] - (1 if transactional else 0):
+                self.waiting = (f"{group} at {committed.get(tp)} of {high[tp]} on "
+                                f"{tp.topic}[{tp.partition}]")
                 return False
         return True
 

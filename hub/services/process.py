@@ -33,7 +33,7 @@ class ServiceProcess:
     ) -> None:
         self.settings = settings
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap,
+            settings.bootstrap_servers,
             client_id=f"{name}-{settings.instance}",
             allow_auto_create_topics=False,
             middlewares=[KafkaPrometheusMiddleware(registry=REGISTRY, app_name=name)],
@@ -137,9 +137,10 @@ class ServiceProcess:
         self._announce()
         lag_task = asyncio.ensure_future(self.lag.run(self._stop))
         if self.settings.metrics_port is not None:
-            self.health = HealthServer("127.0.0.1", self.settings.metrics_port, self.checks)
+            self.health = HealthServer(self.settings.metrics_host, self.settings.metrics_port,
+                                       self.checks)
             port = await self.health.start()
-            logger.info("serving /metrics and /health on 127.0.0.1:%d", port)
+            logger.info("serving /metrics and /health on %s:%d", self.settings.metrics_host, port)
         poller = (asyncio.ensure_future(self.interpol.run(self._stop))
                   if self.interpol is not None else None)
         stop_wait: asyncio.Future[object] = asyncio.ensure_future(self._stop.wait())

@@ -75,12 +75,14 @@ class ServiceProcess:
         log.close()
 
     def ready(self) -> bool:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
             conn.request("GET", "/health")
             return conn.getresponse().status == 200
         except OSError:
             return False
+        finally:
+            conn.close()
 
     async def wait_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout

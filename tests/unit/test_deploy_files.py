@@ -170,3 +170,26 @@ def test_files_mounted_from_the_repository_exist() -> None:
             source = str(volume).split(":")[0]
             if source.startswith("./"):
                 assert (ROOT / source).exists(), f"{name} mounts {source}, which is missing"
+
+
+def test_prometheus_scrapes_names_the_deployment_defines_on_the_metrics_port() -> None:
+    config = yaml.safe_load((ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text())
+    prometheus_networks = set(services()["prometheus"]["networks"])
+    reachable: dict[str, set[str]] = {}
+    for name, service in services().items():
+        networks = service.get("networks", [])
+        for network in networks:
+            if network not in prometheus_networks:
+                continue
+            options = networks[network] if isinstance(networks, dict) else None
+            for alias in [name, *((options or {}).get("aliases", []))]:
+                reachable.setdefault(alias, set()).add(name)
+    for job in config["scrape_configs"]:
+        for sd in job.get("dns_sd_configs", []):
+            for dns_name in sd["names"]:
+                assert dns_name in reachable, f"{job['job_name']}: no service answers {dns_name}"
+                for name in reachable[dns_name]:
+                    command = [str(part) for part in services()[name].get("command", [])]
+                    assert "--metrics-port" in command, f"{name} serves no /metrics"
+                    port = command[command.index("--metrics-port") + 1]
+                    assert str(sd["port"]) == port, f"{job['job_name']} scrapes {name}:{sd['port']}"
