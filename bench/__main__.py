@@ -32,7 +32,7 @@ def _run(args: argparse.Namespace) -> int:
         messages=args.messages or (SMOKE_MESSAGES if args.smoke else 20_000),
         latency_s=args.latency_s or (SMOKE_LATENCY_S if args.smoke else 10.0),
         partitions=args.partitions, variants=variants, bootstrap=args.bootstrap,
-        profile=args.out.parent if args.profile else None, smoke=args.smoke,
+        profile=args.out.parent if args.profile else None, smoke=args.smoke, workdir=args.workdir,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result = main(options)
@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--profile", action="store_true",
                      help="py-spy the hub during one more drain; files beside --out")
     run.add_argument("--no-chart", action="store_true")
+    run.add_argument("--workdir", type=Path, help="keep logs and broker state here")
     run.set_defaults(func=_run)
     corpus = sub.add_parser("corpus", help="generate the corpus and compare its hash")
     corpus.add_argument("--pin", action="store_true", help="pin the generated hash")

@@ -20,6 +20,14 @@ from html import escape
 from pathlib import Path
 
 FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*)\)$")
+#: leaf frames of threads that wait (py-spy cannot always tell them from running ones)
+IDLE = frozenset({
+    "Condition.wait (threading.py)", "_worker (concurrent/futures/thread.py)",
+    "EpollSelector.select (selectors.py)", "Queue.get (queue.py)", "Event.wait (threading.py)",
+})
+#: frames worth naming in the inclusive list: the project's own and the libraries it calls
+OWN = ("hub/", "adapters/", "schemas/", "aiokafka/", "faststream/", "pydantic/", "json/",
+       "cryptography/", "prometheus_client/", "logging/")
 PACKAGES = (
     "aiokafka", "faststream", "fast_depends", "pydantic", "pydantic_core", "cryptography",
     "prometheus_client", "hub", "adapters", "schemas", "json", "asyncio", "logging",
@@ -80,6 +88,7 @@ def short(frame: str) -> str:
 @dataclass
 class Summary:
     samples: int
+    idle_samples: int
     self_top: list[tuple[str, float]]
     inclusive_top: list[tuple[str, float]]
     packages: list[tuple[str, float]]
@@ -88,7 +97,8 @@ class Summary:
         def pct(rows: list[tuple[str, float]]) -> list[dict[str, object]]:
             return [{"frame": f, "percent": round(p, 1)} for f, p in rows]
 
-        return {"samples": self.samples, "self": pct(self.self_top),
+        return {"samples": self.samples, "idle_samples": self.idle_samples,
+                "self": pct(self.self_top),
                 "inclusive": pct(self.inclusive_top), "packages_self": pct(self.packages)}
 
 
@@ -96,16 +106,24 @@ def summarise(stacks: Iterable[tuple[list[str], int]], top: int = 15) -> Summary
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     packages: Counter[str] = Counter()
-    total = 0
+    total = idle = 0
     for frames, count in stacks:
+        leaf = short(frames[-1])
+        if leaf in IDLE:
+            idle += count
+            continue
         total += count
-        own[short(frames[-1])] += count
+        own[leaf] += count
         packages[package_of(frames[-1])] += count
-        for frame in {short(f) for f in frames[1:]}:  # skip the thread's root frame
-            inclusive[frame] += count
+        named = {short(f) for f in frames}
+        for frame in named:
+            path = frame[frame.rfind("(") + 1 :]
+            if path.startswith(OWN) and not path.startswith(("hub/cli/", "hub/__main__")):
+                inclusive[frame] += count
     share = 100.0 / total if total else 0.0
     return Summary(
         samples=total,
+        idle_samples=idle,
         self_top=[(f, c * share) for f, c in own.most_common(top)],
         inclusive_top=[(f, c * share) for f, c in inclusive.most_common(top)],
         packages=[(p, c * share) for p, c in packages.most_common()],
@@ -117,6 +135,7 @@ def flamegraph(stacks: list[tuple[list[str], int]], title: str, width: int = 140
     below callees; hover shows the frame and its share."""
     tree: dict[str, object] = {}
     counts: Counter[tuple[str, ...]] = Counter()
+    stacks = [(f, c) for f, c in stacks if short(f[-1]) not in IDLE]
     for frames, count in stacks:
         path: tuple[str, ...] = ()
         node = tree
@@ -129,6 +148,7 @@ def flamegraph(stacks: list[tuple[list[str], int]], title: str, width: int = 140
     row = 16
     height = (depth + 2) * row + 30
     boxes: list[str] = []
+    # callers at the bottom, callees above, as flame graphs are drawn
 
     def draw(node: dict[str, object], path: tuple[str, ...], x: float, level: int) -> None:
         for frame in sorted(node):

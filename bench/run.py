@@ -39,6 +39,8 @@ class Options:
     bootstrap: str | None = None
     profile: Path | None = None
     smoke: bool = False
+    #: keep the run's files (logs, broker state) here instead of a temporary folder
+    workdir: Path | None = None
 
 
 def loadavg() -> list[float]:
@@ -139,8 +141,7 @@ async def run(options: Options) -> dict[str, object]:
     sampler.start()
     variants: dict[str, dict[str, object]] = {}
     kafka_version: str | None = None
-    with tempfile.TemporaryDirectory(prefix="cca-bench-") as tmp:
-        workdir = Path(tmp)
+    with _workdir(options.workdir) as workdir:
         with _broker(options, workdir) as (bootstrap, broker_pid, kafka_version):
             if broker_pid is not None:
                 sampler.watch(BROKER, broker_pid)
@@ -177,6 +178,17 @@ async def run(options: Options) -> dict[str, object]:
         "ratios": ratio,
         "targets": targets(variants, ratio),
     }
+
+
+@contextmanager
+def _workdir(kept: Path | None) -> Iterator[Path]:
+    """The run's files (broker state, hub keys, logs): a temporary folder, or one kept."""
+    if kept is not None:
+        kept.mkdir(parents=True, exist_ok=True)
+        yield kept
+        return
+    with tempfile.TemporaryDirectory(prefix="cca-bench-") as tmp:
+        yield Path(tmp)
 
 
 @contextmanager

@@ -193,6 +193,10 @@ class LagReader:
     async def bounds(self, tps: Sequence[TopicPartition]) -> dict[TopicPartition, Bounds]:
         if not tps:
             return {}
+        # assigned (and paused: nothing is fetched), the topics' metadata comes in one
+        # request; otherwise the client learns one unknown topic per retry round
+        self.consumer.assign(list(tps))
+        self.consumer.pause(*tps)
         starts = await self.consumer.beginning_offsets(list(tps))
         ends = await self.consumer.end_offsets(list(tps))
         return {tp: Bounds(int(starts[tp]), int(ends[tp])) for tp in tps}
@@ -235,7 +239,7 @@ class LagReader:
             pending = set(ranges)
             deadline = time.monotonic() + timeout_s
             while pending and time.monotonic() < deadline:
-                fetched = await consumer.getmany(*pending, timeout_ms=200)
+                fetched = await consumer.getmany(*pending, timeout_ms=100)
                 for tp, records in fetched.items():
                     counts[tp] += sum(1 for r in records if r.offset < ranges[tp][1])
                 for tp in list(pending):
@@ -243,7 +247,7 @@ class LagReader:
                         pending.discard(tp)
             return {tp: n for tp, n in counts.items() if tp not in pending}
         finally:
-            consumer.unsubscribe()
+            consumer.pause(*ranges)
 
     async def lag(self, groups: Sequence[GroupTopics]) -> list[PartitionLag]:
         """The lag of every partition of every group's topics (missing topics skipped)."""

@@ -102,7 +102,8 @@ from pathlib import Path
 from adapters.sdk.kit import conformance_tests
 from {module} import {cls}
 
-Test{cls}Conformance = conformance_tests({cls}, Path(__file__).parent / "golden")
+GOLDEN = Path(__file__).parent / "golden"
+Test{cls}Conformance = conformance_tests({cls}, GOLDEN)
 '''
 
 _PYPROJECT = """[build-system]
@@ -120,4 +121,8 @@ dependencies = ["cca-hub"]
 
 [tool.setuptools.packages.find]
 include = ["{pkg}_adapter*"]
+
+[tool.pytest.ini_options]
+addopts = "--import-mode=importlib"
+asyncio_default_fixture_loop_scope = "function"
 """

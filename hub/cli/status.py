@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Annotated
@@ -55,9 +56,7 @@ async def end_offsets(reader: LagReader, topics: Sequence[str]) -> dict[str, int
     return out
 
 
-async def read_status(
-    reader: LagReader, networks: Sequence[str], desks: Sequence[str]
-) -> Status:
+async def read_status(reader: LagReader, networks: Sequence[str], desks: Sequence[str]) -> Status:
     status = Status(reader.bootstrap)
     desk_topics = {d: f"cca.desk.{d}.v1" for d in desks}
     topics = [t for n in networks for t in (native_in(n), native_out(n), native_dlq(n))]
@@ -130,7 +129,9 @@ def render(status: Status, *, partitions: bool) -> str:
 def status_command(
     bootstrap: Annotated[
         str | None,
-        typer.Option(help="Kafka bootstrap servers (default $HUB_KAFKA_BOOTSTRAP)", show_default=False),
+        typer.Option(
+            help="Kafka bootstrap servers (default $HUB_KAFKA_BOOTSTRAP)", show_default=False
+        ),
     ] = None,
     partitions: Annotated[
         bool, typer.Option("--partitions", help="show the lag of every partition")
@@ -146,15 +147,21 @@ def status_command(
 
     Exit status: 0 read, 1 the broker cannot be reached, 2 bad usage.
     """
-    settings = HubSettings(**({"kafka_bootstrap": bootstrap} if bootstrap else {}))
+    settings = HubSettings() if bootstrap is None else HubSettings(kafka_bootstrap=bootstrap)
     try:
         desks = list(load_desks(settings.desks).names)
     except DeskConfigError as exc:
         raise typer.BadParameter(str(exc), param_hint="HUB_DESKS") from None
 
+    # the error below says what failed; the client's own retry chatter would bury it
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
     async def main() -> Status:
-        reader = LagReader(settings.kafka_bootstrap, client_id="cca-hub-status",
-                           request_timeout_ms=int(min(timeout, 30.0) * 1000))
+        reader = LagReader(
+            settings.kafka_bootstrap,
+            client_id="cca-hub-status",
+            request_timeout_ms=int(min(timeout, 30.0) * 1000),
+        )
         async with asyncio.timeout(timeout):
             try:
                 await reader.start()

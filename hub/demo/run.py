@@ -101,7 +101,7 @@ async def _drive(settings: HubSettings, specs: list, rate: float,  # type: ignor
     await producer.start()
     sent: dict[str, int] = {}
     started = time.monotonic()
-    messages = traffic(seed=int(time.time()))
+    messages = traffic(seed=int(time.time()), tag=f"demo {time.strftime('%Y-%m-%dT%H:%M:%S')}")
     code = 0
     try:
         with Live(console=console, refresh_per_second=2, transient=False) as live:

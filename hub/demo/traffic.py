@@ -45,7 +45,7 @@ class Native:
     bad: bool = False
 
 
-def _refco(rng: random.Random, n: int, bad: bool) -> bytes:
+def _refco(rng: random.Random, n: int, bad: bool, tag: str) -> bytes:
     pais, demonym = rng.choice(REFCO_COUNTRIES)
     given, family = rng.choice(GIVEN), rng.choice(FAMILY).split()
     day = "31/02/2026 10:00" if bad else f"{rng.randint(1, 28):02d}/11/2026 {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
@@ -54,7 +54,7 @@ def _refco(rng: random.Random, n: int, bad: bool) -> bytes:
         "fiscalia": "Fiscalía contra el Crimen Organizado", "pais": pais, "fecha": day,
         "nivel_reserva": rng.choice(["RESERVADO", "confidencial", "PUBLICO"]),
         "delitos": rng.sample(CRIMES_ES, rng.randint(1, 2)),
-        "hechos": "Estructura criminal con operaciones en varios países de la región.",
+        "hechos": f"Estructura criminal con operaciones en varios países de la región.{tag}",
         "imputados": [{"nombres": given, "primer_apellido": family[0],
                        "segundo_apellido": family[-1], "nacionalidad": demonym,
                        "nacimiento": f"{rng.randint(1, 28):02d}/0{rng.randint(1, 9)}/19{rng.randint(60, 99)}"}],
@@ -65,7 +65,7 @@ def _refco(rng: random.Random, n: int, bad: bool) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode()
 
 
-def _aiamp(rng: random.Random, n: int, bad: bool) -> bytes:
+def _aiamp(rng: random.Random, n: int, bad: bool, tag: str) -> bytes:
     red, crimes = rng.choice([("RFAI", CRIMES_ES), ("REDTRAM", CRIMES_PT), ("CIBERRED", []),
                               ("REDCOR", CRIMES_PT), ("REDMA", CRIMES_ES)])
     doc = {
@@ -76,7 +76,7 @@ def _aiamp(rng: random.Random, n: int, bad: bool) -> bytes:
                      "reserva": rng.random() < 0.5},
         "cuerpo": {"asunto": "Cooperação internacional", "tipificacion": rng.sample(crimes, min(1, len(crimes))),
                    "personas": [{"nombre_completo": "SILVA SANTOS, João Pedro", "rol": "INVESTIGADO"}],
-                   "paises_involucrados": ["BR", "PY"], "resumen": "Resumo do caso."},
+                   "paises_involucrados": ["BR", "PY"], "resumen": f"Resumo do caso.{tag}"},
     }
     if bad:
         header = doc["cabecera"]
@@ -85,7 +85,7 @@ def _aiamp(rng: random.Random, n: int, bad: bool) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode()
 
 
-def _oas(rng: random.Random, n: int, bad: bool) -> bytes:
+def _oas(rng: random.Random, n: int, bad: bool, tag: str) -> bytes:
     kind, code = rng.choice([("MLA", "MLA"), ("EXTRADITION", "EXT")])
     crime = rng.choice(CRIMES_ES + CRIMES_EN)
     doctype = '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>' if bad else ""
@@ -101,7 +101,7 @@ def _oas(rng: random.Random, n: int, bad: bool) -> bytes:
         '<hien:LegalBasis treaty="IACMACM">Convención Interamericana</hien:LegalBasis>'
         "<hien:Urgency>URGENT</hien:Urgency><hien:Confidentiality>CONFIDENTIAL</hien:Confidentiality>"
         f"<hien:Offences><hien:Offence>{crime}</hien:Offence></hien:Offences>"
-        "<hien:Facts>Hechos del caso.</hien:Facts>"
+        f"<hien:Facts>Hechos del caso.{tag}</hien:Facts>"
         '<hien:Persons><hien:Person role="ACCUSED"><hien:GivenNames>Marco Antonio</hien:GivenNames>'
         "<hien:Surnames>López Hernández</hien:Surnames><hien:BirthDate>1979</hien:BirthDate>"
         "<hien:Nationality>GTM</hien:Nationality></hien:Person></hien:Persons>"
@@ -109,20 +109,20 @@ def _oas(rng: random.Random, n: int, bad: bool) -> bytes:
     ).encode()
 
 
-def _rempm(rng: random.Random, n: int, bad: bool) -> bytes:
+def _rempm(rng: random.Random, n: int, bad: bool, tag: str) -> bytes:
     header = ("protocolo;pais_origem;data_registro;tipificacao;descricao;investigados;nascimentos;"
               "municipio;uf;latitude;longitude;paises_relacionados;sigilo")
     rows = []
     for i in range(rng.randint(1, 4)):
         day = "30/02/2026" if bad and i == 0 else f"{rng.randint(1, 28):02d}/11/2026"
         crime = rng.choice(CRIMES_PT)
-        rows.append(f"BR-DEMO-{n:07d}-{i};BRA;{day};{crime};\"Descrição; com ponto e vírgula\";"
+        rows.append(f"BR-DEMO-{n:07d}-{i};BRA;{day};{crime};\"Descrição; com ponto e vírgula{tag}\";"
                     f"LUIZ FERNANDO PRADO|MARIA JOSE BENITEZ;03/08/1969|;Foz do Iguaçu;PR;"
                     f"-25,5163;-54,5854;PRY|ARG;{rng.randint(0, 2)}")
     return ("\r\n".join([header, *rows]) + "\r\n").encode("latin-1")
 
 
-def _clacip(rng: random.Random, n: int, bad: bool) -> bytes:
+def _clacip(rng: random.Random, n: int, bad: bool, tag: str) -> bytes:
     label = rng.choice(["narcotrafico", "trata-de-personas", "trafico-de-armas", "lavado-de-activos",
                         "ciberdelito", "mineria-ilegal", "secuestro"])
     report_id = f"report--{n:08d}-0000-4000-8000-{rng.getrandbits(48):012x}"
@@ -130,7 +130,7 @@ def _clacip(rng: random.Random, n: int, bad: bool) -> bytes:
         "type": "report", "spec_version": "2.1", "id": report_id,
         "created": "2026-11-28T13:00:00.000Z", "modified": "2026-11-28T13:00:00.000Z",
         "name": "Informe de inteligencia", "published": "2026-11-28T13:05:00.000Z",
-        "description": "Ruta de tráfico detectada.", "labels": [label],
+        "description": f"Ruta de tráfico detectada.{tag}", "labels": [label],
         "x_clacip_level": "TACTICO", "x_clacip_grading": {"source": "B", "information": "2"},
         "x_clacip_origin": "CO", "x_clacip_handling": "RESERVADO",
         "object_refs": ["location--a6e9345f-5a15-4c29-8bb3-7dcc5d168d64"],
@@ -145,7 +145,7 @@ def _clacip(rng: random.Random, n: int, bad: bool) -> bytes:
                        "objects": objects}).encode()
 
 
-def _ameripol(rng: random.Random, n: int, bad: bool) -> bytes:
+def _ameripol(rng: random.Random, n: int, bad: bool, tag: str) -> bytes:
     crimes = " / ".join(rng.sample(CRIMES_CAPS, 2))
     day = f"{rng.randint(1, 28):02d}{rng.choice(MONTHS)}2026 {rng.randint(0, 23):02d}{rng.randint(0, 59):02d}Z"
     text = (
@@ -156,7 +156,7 @@ def _ameripol(rng: random.Random, n: int, bad: bool) -> bytes:
         f"DELITOS: {crimes}\nPERSONAS:\n"
         " 1. APELLIDOS: RESTREPO OCHOA NOMBRES: JUAN DAVID NAC: COL FN: 02ABR1984\n"
         "LUGARES:\n 1. BUENAVENTURA, VALLE DEL CAUCA, COL 03.8801N 077.0312W\n"
-        "TEXTO:\nSE SOLICITA INSPECCION DEL CONTENEDOR.\n"
+        f"TEXTO:\nSE SOLICITA INSPECCION DEL CONTENEDOR.{tag.upper()}\n"
     )
     if not bad:
         text += "FIN DEL MENSAJE\n"
@@ -169,8 +169,13 @@ GENERATORS = {
 }
 
 
-def traffic(seed: int = 1, bad_ratio: float = 0.03) -> Iterator[Native]:
-    """An endless, deterministic stream of native messages across the networks."""
+def traffic(seed: int = 1, bad_ratio: float = 0.03, tag: str = "") -> Iterator[Native]:
+    """An endless, deterministic stream of native messages across the networks.
+
+    References count from 1 in every stream; ``tag`` goes into each message's free text,
+    so streams with different tags never repeat a message (the hub would rightly drop a
+    repeated one as a duplicate)."""
+    suffix = f" [{tag}]" if tag else ""
     rng = random.Random(seed)
     names = sorted(GENERATORS)
     n = 0
@@ -178,4 +183,4 @@ def traffic(seed: int = 1, bad_ratio: float = 0.03) -> Iterator[Native]:
         n += 1
         network = names[n % len(names)]
         bad = rng.random() < bad_ratio
-        yield Native(network, GENERATORS[network](rng, n, bad), bad)
+        yield Native(network, GENERATORS[network](rng, n, bad, suffix), bad)

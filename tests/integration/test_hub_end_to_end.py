@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,8 @@ async def test_native_messages_reach_exactly_their_desks_signed_and_answered(
 async def _run(kafka_bootstrap: str, state: Path, tmp_path: Path, feed) -> None:  # type: ignore[no-untyped-def]
     env = hub_env(kafka_bootstrap, state)
     env.update({"HUB_INTERPOL_URL": feed.base_url, "HUB_INTERPOL_INTERVAL_S": "1"})
-    natives = [(n.network, n.value) for n in _take(traffic(seed=7, bad_ratio=0.1), 120)]
+    stream = traffic(seed=7, bad_ratio=0.1, tag=uuid.uuid4().hex)
+    natives = [(n.network, n.value) for n in _take(stream, 120)]
     expected = expected_for(natives)
     served = [("interpol", feed.answer(detail_target(kind, eid)).body)
               for kind, eid in [("RED", f"2026/9{i:04d}") for i in range(5)]
@@ -53,7 +55,8 @@ async def _run(kafka_bootstrap: str, state: Path, tmp_path: Path, feed) -> None:
     notices = expected_for(served)
     assert len(notices.desks) == 6
     expected.desks.update(notices.desks)
-    assert expected.desks and sum(expected.dlq.values()) > 0
+    assert expected.desks
+    assert sum(expected.dlq.values()) > 0
     services = [
         ServiceProcess("router", ["--router", "--instance", "e2e"], env, tmp_path),
         ServiceProcess("adapters", ["--all-adapters", "--instance", "e2e"], env, tmp_path),
@@ -85,7 +88,7 @@ async def _run(kafka_bootstrap: str, state: Path, tmp_path: Path, feed) -> None:
 
     registry = KeyStore(state).registry()
     mine = set(expected.desks)
-    for topic, record in landed.desk_records:
+    for _topic, record in landed.desk_records:
         headers = list(record.headers)
         attrs = header_attributes(headers)
         if attrs["id"] not in mine:
@@ -95,14 +98,16 @@ async def _run(kafka_bootstrap: str, state: Path, tmp_path: Path, feed) -> None:
         verify_wire(registry, attrs, canonical_json(json.loads(record.value)))
         sdk = ce_kafka.from_binary_event(ce_kafka.KafkaMessage(
             headers=dict(headers), key=record.key, value=record.value))
-        assert sdk.get_id() == event.id and sdk.get_extension("caseid") == event.caseid
+        assert sdk.get_id() == event.id
+        assert sdk.get_extension("caseid") == event.caseid
 
     for network, count in expected.dlq.items():
         records = landed.dlq[native_dlq(network)]
         assert len(records) == count, network
         for r in records:
             reason = read_reason(r.headers)
-            assert reason["exception.message"] and reason["topic"] == f"net.{network}.in"
+            assert reason["exception.message"]
+            assert reason["topic"] == f"net.{network}.in"
             assert reason["hub.errors.network"] == network
     assert not landed.dlq["cca.dlq.v1"], "the router refused an adapter's event"
     for network, count in expected.receipts.items():

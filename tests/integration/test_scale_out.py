@@ -4,6 +4,7 @@ killing one hands its partitions to the other, and nothing is lost or duplicated
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ async def test_two_routers_share_the_partitions_and_one_survives_the_other(
     state = tmp_path / "state"
     await prepare_hub(kafka_bootstrap, state)
     env = hub_env(kafka_bootstrap, state)
-    stream = traffic(seed=99, bad_ratio=0.0)
+    stream = traffic(seed=99, bad_ratio=0.0, tag=uuid.uuid4().hex)
     first = [(n.network, n.value) for n in (next(stream) for _ in range(1500))]
     second = [(n.network, n.value) for n in (next(stream) for _ in range(1500))]
     expected = expected_for(first + second)

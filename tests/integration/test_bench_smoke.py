@@ -1,0 +1,59 @@
+"""The benchmark still works: a smoke run of every variant on the session's broker.
+
+Only that it runs and reports: no figure is asserted, the machine running the tests is
+not the one the figures are for (see BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_corpus_is_the_pinned_one() -> None:
+    natives = corpus.generate_natives()
+    assert corpus.natives_digest(natives) == corpus.pinned()
+
+
+def test_a_smoke_run_measures_every_variant_and_writes_results_and_chart(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "results" / "smoke.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "run", "--smoke", "--bootstrap", kafka_bootstrap,
+         "--out", str(out), "--workdir", str(tmp_path / "work")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(out.read_text())
+    assert {"raw", "raw-txn", "faststream", "faststream-batch", "hub"} <= set(result["variants"])
+    for name, variant in result["variants"].items():
+        throughput = variant["throughput"]
+        assert throughput["messages"] == 300, name
+        assert throughput["rate_per_s"] > 0, name
+        loads = [r["load"] for r in variant["latency"]]
+        assert loads == [0.5, 0.8], name
+        for phase in variant["latency"]:
+            assert phase["received"] == phase["sent"] > 0, (name, phase)
+            assert phase["p50_ms"] is not None, (name, phase)
+    assert result["corpus"]["natives_sha256"] == corpus.pinned()
+    assert set(result["ratios"]) >= {"hub/raw", "faststream/raw", "faststream-batch/raw"}
+    assert out.with_suffix(".png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("flag", ["--messages", "--latency-s"])
+def test_the_command_refuses_a_bad_number(flag: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "run", flag, "many"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert run.returncode == 2
+    assert "invalid" in run.stderr
