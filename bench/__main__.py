@@ -1,9 +1,9 @@
 """``python -m bench``: run the benchmark, check the corpus, redraw charts and tables.
 
-    python -m bench run [--messages N] [--smoke] [--out bench/results/latest.json]
-    python -m bench corpus [--pin]
-    python -m bench chart RESULTS.json... --out CHART.png
-    python -m bench table RESULTS.json...
+python -m bench run [--messages N] [--smoke] [--out bench/results/latest.json]
+python -m bench corpus [--pin]
+python -m bench chart RESULTS.json... --out CHART.png
+python -m bench table RESULTS.json...
 """
 
 from __future__ import annotations
@@ -31,16 +31,24 @@ def _run(args: argparse.Namespace) -> int:
     options = Options(
         messages=args.messages or (SMOKE_MESSAGES if args.smoke else 20_000),
         latency_s=args.latency_s or (SMOKE_LATENCY_S if args.smoke else 10.0),
-        partitions=args.partitions, variants=variants, bootstrap=args.bootstrap,
-        profile=args.out.parent if args.profile else None, smoke=args.smoke, workdir=args.workdir,
+        partitions=args.partitions,
+        variants=variants,
+        bootstrap=args.bootstrap,
+        profile=args.out.parent if args.profile else None,
+        smoke=args.smoke,
+        workdir=args.workdir,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result = main(options)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     if not args.no_chart:
         chart.draw([result], args.out.with_suffix(".png"))
-    print(json.dumps({"results": str(args.out), "ratios": result["ratios"],
-                      "targets": result["targets"]}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"results": str(args.out), "ratios": result["ratios"], "targets": result["targets"]},
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 
@@ -69,8 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--variants", help="comma-separated subset, in order")
     run.add_argument("--partitions", type=int, default=6)
     run.add_argument("--bootstrap", help="use this broker instead of starting one")
-    run.add_argument("--profile", action="store_true",
-                     help="py-spy the hub during one more drain; files beside --out")
+    run.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy the hub during one more drain; files beside --out",
+    )
     run.add_argument("--no-chart", action="store_true")
     run.add_argument("--workdir", type=Path, help="keep logs and broker state here")
     run.set_defaults(func=_run)

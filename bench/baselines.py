@@ -3,7 +3,8 @@
     python -m bench.baselines {raw,raw-txn,faststream,faststream-batch} \
         --bootstrap HOST:PORT --source TOPIC --sink TOPIC --group GROUP
 
-Every producer is ``acks=all`` and idempotent with ``linger_ms=5``, as the hub's are.
+Every producer is ``acks=all`` and idempotent with ``linger_ms=5``, as the hub's are, and
+takes batches of up to 1 MB per partition (``max_batch_size``).
 
 - ``raw``: aiokafka alone, batches of up to 1000 records; each batch's offsets are
   committed once its records are acknowledged, while the next batch is already being sent
@@ -35,12 +36,21 @@ from aiokafka.structs import TopicPartition
 BIG = 26 * 1024 * 1024
 BATCH = 1000
 LINGER_MS = 5
+#: aiokafka keeps one open batch per partition and waits for it to be sent once full: the
+#: default 16 KB holds ~10 of these records, which caps a passthrough at one small batch per
+#: partition and round trip
+BATCH_BYTES = 1024 * 1024
 
 
 def _producer(bootstrap: str, transactional_id: str | None = None) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=LINGER_MS,
-        max_request_size=BIG, transactional_id=transactional_id,
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=LINGER_MS,
+        max_request_size=BIG,
+        max_batch_size=BATCH_BYTES,
+        transactional_id=transactional_id,
     )
 
 
@@ -53,8 +63,10 @@ async def _until_stopped() -> None:
 
 
 async def _commit_when_acked(
-    futures: list[asyncio.Future[object]], offsets: dict[TopicPartition, int],
-    consumer: AIOKafkaConsumer, previous: asyncio.Task[None] | None,
+    futures: list[asyncio.Future[object]],
+    offsets: dict[TopicPartition, int],
+    consumer: AIOKafkaConsumer,
+    previous: asyncio.Task[None] | None,
 ) -> None:
     await asyncio.gather(*futures)
     if previous is not None:
@@ -64,8 +76,11 @@ async def _commit_when_acked(
 
 async def raw(args: argparse.Namespace) -> None:
     consumer = AIOKafkaConsumer(
-        args.source, bootstrap_servers=args.bootstrap, group_id=args.group,
-        enable_auto_commit=False, auto_offset_reset="earliest",
+        args.source,
+        bootstrap_servers=args.bootstrap,
+        group_id=args.group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
     )
     producer = _producer(args.bootstrap)
     await producer.start()
@@ -81,13 +96,11 @@ async def raw(args: argparse.Namespace) -> None:
             offsets = {}
             for tp, records in batches.items():
                 for r in records:
-                    futures.append(await producer.send(
-                        args.sink, r.value, key=r.key, headers=list(r.headers)
-                    ))
+                    futures.append(
+                        await producer.send(args.sink, r.value, key=r.key, headers=list(r.headers))
+                    )
                 offsets[tp] = records[-1].offset + 1
-            pending = asyncio.ensure_future(
-                _commit_when_acked(futures, offsets, consumer, pending)
-            )
+            pending = asyncio.ensure_future(_commit_when_acked(futures, offsets, consumer, pending))
         if pending is not None:
             await pending
     finally:
@@ -97,8 +110,12 @@ async def raw(args: argparse.Namespace) -> None:
 
 async def raw_txn(args: argparse.Namespace) -> None:
     consumer = AIOKafkaConsumer(
-        args.source, bootstrap_servers=args.bootstrap, group_id=args.group,
-        enable_auto_commit=False, auto_offset_reset="earliest", isolation_level="read_committed",
+        args.source,
+        bootstrap_servers=args.bootstrap,
+        group_id=args.group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        isolation_level="read_committed",
     )
     producer = _producer(args.bootstrap, transactional_id=f"{args.group}-txn")
     await producer.start()
@@ -130,16 +147,25 @@ async def faststream(args: argparse.Namespace, *, batch: bool) -> None:
     from faststream.kafka import KafkaBroker
 
     broker = KafkaBroker(
-        args.bootstrap, acks="all", enable_idempotence=True, max_request_size=BIG,
+        args.bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        max_request_size=BIG,
         # one message at a time waits for each publish: lingering would only add to every wait
         linger_ms=LINGER_MS if batch else 0,
-        max_batch_size=4 * 1024 * 1024, log_level=logging.DEBUG,
+        max_batch_size=BATCH_BYTES,
+        log_level=logging.DEBUG,
     )
     if batch:
 
         @broker.subscriber(
-            args.source, group_id=args.group, auto_offset_reset="earliest", batch=True,
-            max_records=500, batch_timeout_ms=50, decoder=_body,
+            args.source,
+            group_id=args.group,
+            auto_offset_reset="earliest",
+            batch=True,
+            max_records=500,
+            batch_timeout_ms=50,
+            decoder=_body,
         )
         @broker.publisher(args.sink, batch=True)
         async def handle_batch(bodies: list[bytes]) -> list[bytes]:

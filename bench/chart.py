@@ -26,10 +26,16 @@ def draw(results: Sequence[dict[str, Any]], out: Path) -> Path:
     names = [n for n in results[-1]["variants"] if all(n in r["variants"] for r in results)]
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5), width_ratios=(1, 1.6))
 
-    rates = [_spread([r["variants"][n]["throughput"]["rate_per_s"] for r in results])
-             for n in names]
-    bars = left.bar(names, [m for m, _, _ in rates], yerr=[[lo for _, lo, _ in rates],
-                    [hi for _, _, hi in rates]], color="#4c72b0", capsize=4)
+    rates = [
+        _spread([r["variants"][n]["throughput"]["rate_per_s"] for r in results]) for n in names
+    ]
+    bars = left.bar(
+        names,
+        [m for m, _, _ in rates],
+        yerr=[[lo for _, lo, _ in rates], [hi for _, _, hi in rates]],
+        color="#4c72b0",
+        capsize=4,
+    )
     left.bar_label(bars, labels=[f"{m:,.0f}" for m, _, _ in rates], padding=2, fontsize=8)
     left.set_yscale("log")
     left.set_ylabel("messages / s (sustained drain)")
@@ -47,9 +53,15 @@ def draw(results: Sequence[dict[str, Any]], out: Path) -> Path:
                 got = [r["variants"][n]["latency"][load_index][key] for r in results]
                 got = [g for g in got if g is not None]
                 values.append(_spread(got) if got else (0.0, 0.0, 0.0))
-            right.bar([i + (k - 2.5) * width for i in x], [m for m, _, _ in values], width,
-                      yerr=[[lo for _, lo, _ in values], [hi for _, _, hi in values]],
-                      label=f"{label} at {load:.0%}", color=colours[k], capsize=2)
+            right.bar(
+                [i + (k - 2.5) * width for i in x],
+                [m for m, _, _ in values],
+                width,
+                yerr=[[lo for _, lo, _ in values], [hi for _, _, hi in values]],
+                label=f"{label} at {load:.0%}",
+                color=colours[k],
+                capsize=2,
+            )
             k += 1
     right.set_xticks(list(x), names, rotation=25)
     right.set_yscale("log")
@@ -59,8 +71,11 @@ def draw(results: Sequence[dict[str, Any]], out: Path) -> Path:
     right.axhline(100, color="grey", linestyle=":", linewidth=1)
 
     runs = len(results)
-    fig.suptitle(f"CCA hub benchmark — {results[-1]['started_at']}"
-                 + (f", median of {runs} runs" if runs > 1 else ""), fontsize=11)
+    fig.suptitle(
+        f"CCA hub benchmark — {results[-1]['started_at']}"
+        + (f", median of {runs} runs" if runs > 1 else ""),
+        fontsize=11,
+    )
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)

@@ -27,8 +27,13 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 class Child:
     def __init__(
-        self, name: str, args: Sequence[str], env: dict[str, str], log_dir: Path,
-        *, log_name: str | None = None,
+        self,
+        name: str,
+        args: Sequence[str],
+        env: dict[str, str],
+        log_dir: Path,
+        *,
+        log_name: str | None = None,
     ) -> None:
         self.name = name
         self.args = [sys.executable, *args]
@@ -45,8 +50,13 @@ class Child:
     def start(self) -> Child:
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                self.args, env=self.env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                self.args,
+                env=self.env,
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         return self
 

@@ -40,7 +40,10 @@ class Throughput:
 
 
 async def poll_until(
-    check: Callable[[], Awaitable[bool]], *, timeout_s: float, what: Callable[[], str],
+    check: Callable[[], Awaitable[bool]],
+    *,
+    timeout_s: float,
+    what: Callable[[], str],
     interval_s: float = POLL_S,
 ) -> None:
     deadline = time.monotonic() + timeout_s
@@ -65,8 +68,9 @@ def sustained_rate(final: list[float], wall_s: float) -> tuple[float, float]:
     return inside / window, window
 
 
-def cpu_figures(ctx: RunContext, outputs: DrainOutputs, messages: int
-                ) -> tuple[dict[str, float], dict[str, float]]:
+def cpu_figures(
+    ctx: RunContext, outputs: DrainOutputs, messages: int
+) -> tuple[dict[str, float], dict[str, float]]:
     per_message: dict[str, float] = {}
     cores: dict[str, float] = {}
     for name, span in outputs.spans.items():
@@ -93,7 +97,8 @@ async def drain(ctx: RunContext, target: Target, messages: int, *, timeout_s: fl
     started = time.time()
     target.start(ctx)
     await poll_until(
-        lambda: target.drained(ctx), timeout_s=timeout_s,
+        lambda: target.drained(ctx),
+        timeout_s=timeout_s,
         what=lambda: f"{target.name} drain ({target.waiting})",
     )
     ctx.sampler.sample()
@@ -104,8 +109,11 @@ async def drain(ctx: RunContext, target: Target, messages: int, *, timeout_s: fl
     rate, window = sustained_rate(outputs.final, wall)
     per_message, cores = cpu_figures(ctx, outputs, messages)
     return Throughput(
-        messages=messages, rate_per_s=round(rate, 1), window_s=round(window, 3),
-        wall_s=round(wall, 3), output_records=outputs.records,
+        messages=messages,
+        rate_per_s=round(rate, 1),
+        window_s=round(window, 3),
+        wall_s=round(wall, 3),
+        output_records=outputs.records,
         cpu_us_per_message={k: round(v, 1) for k, v in per_message.items()},
         cpu_cores={k: round(v, 2) for k, v in cores.items()},
     )

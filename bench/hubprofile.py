@@ -18,12 +18,15 @@ async def profile_hub(
     count = min(target.available(ctx), int(rate * (seconds + 5)))
     await target.prefill(ctx, count)
     recorders = {
-        child.name: (profile.record(child.pid, out_dir / f"profile-{child.name}.txt", seconds),
-                     out_dir / f"profile-{child.name}.txt")
+        child.name: (
+            profile.record(child.pid, out_dir / f"profile-{child.name}.txt", seconds),
+            out_dir / f"profile-{child.name}.txt",
+        )
         for child in target.children
     }
     await poll_until(
-        lambda: target.drained(ctx), timeout_s=seconds + 120,
+        lambda: target.drained(ctx),
+        timeout_s=seconds + 120,
         what=lambda: f"hub profile drain ({target.waiting})",
     )
     out: dict[str, object] = {"messages": count, "seconds": seconds, "rate_hz": 100}
@@ -36,6 +39,9 @@ async def profile_hub(
         stacks = profile.parse(path.read_text())
         svg = path.with_suffix(".svg")
         svg.write_text(profile.flamegraph(stacks, f"hub {name}: where its CPU goes"))
-        out[name] = {**profile.summarise(stacks).to_json(), "collapsed": path.name,
-                     "flamegraph": svg.name}
+        out[name] = {
+            **profile.summarise(stacks).to_json(),
+            "collapsed": path.name,
+            "flamegraph": svg.name,
+        }
     return out

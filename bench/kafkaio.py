@@ -91,7 +91,9 @@ class OffsetWatch:
         )
         self.high = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
         self.reader = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, group_id=None, isolation_level="read_committed",
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            isolation_level="read_committed",
             enable_auto_commit=False,
         )
 
@@ -141,8 +143,12 @@ async def write(
 ) -> int:
     """Write records as fast as the broker takes them (``acks=all``, idempotent)."""
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5,
-        max_request_size=BIG, max_batch_size=256 * 1024,
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        max_request_size=BIG,
+        max_batch_size=256 * 1024,
     )
     await producer.start()
     count = 0
@@ -151,9 +157,11 @@ async def write(
         stamps = iter(timestamps_ms) if timestamps_ms is not None else None
         for r in records:
             stamp = next(stamps) if stamps is not None else None
-            futures.append(await producer.send(
-                r.topic, r.value, key=r.key, headers=list(r.headers), timestamp_ms=stamp
-            ))
+            futures.append(
+                await producer.send(
+                    r.topic, r.value, key=r.key, headers=list(r.headers), timestamp_ms=stamp
+                )
+            )
             count += 1
             if len(futures) >= 5000:
                 await asyncio.gather(*futures)
@@ -165,8 +173,11 @@ async def write(
 
 
 async def read(
-    bootstrap: str, start: Mapping[TopicPartition, int], end: Mapping[TopicPartition, int],
-    *, timeout_s: float = 120.0,
+    bootstrap: str,
+    start: Mapping[TopicPartition, int],
+    end: Mapping[TopicPartition, int],
+    *,
+    timeout_s: float = 120.0,
 ) -> list[Landed]:
     """Every committed record between ``start`` and ``end`` of each partition."""
     wanted = {tp: off for tp, off in end.items() if off > start.get(tp, 0)}
@@ -174,7 +185,9 @@ async def read(
     if not wanted:
         return out
     async with _consumer(
-        bootstrap, isolation_level="read_committed", fetch_max_bytes=64 * 1024 * 1024,
+        bootstrap,
+        isolation_level="read_committed",
+        fetch_max_bytes=64 * 1024 * 1024,
         max_partition_fetch_bytes=8 * 1024 * 1024,
     ) as consumer:
         consumer.assign(list(wanted))
@@ -186,8 +199,16 @@ async def read(
             for tp, records in batches.items():
                 for r in records:
                     if r.offset < end.get(tp, 0):
-                        out.append(Landed(tp.topic, tp.partition, r.offset, r.timestamp,
-                                          r.value or b"", list(r.headers or ())))
+                        out.append(
+                            Landed(
+                                tp.topic,
+                                tp.partition,
+                                r.offset,
+                                r.timestamp,
+                                r.value or b"",
+                                list(r.headers or ()),
+                            )
+                        )
             for tp in list(wanted):
                 if await consumer.position(tp) >= wanted[tp]:
                     del wanted[tp]

@@ -54,8 +54,14 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 async def measure(
-    ctx: RunContext, target: Target, *, load: float, max_rate: float, duration_s: float,
-    max_messages: int, timeout_s: float = 60.0,
+    ctx: RunContext,
+    target: Target,
+    *,
+    load: float,
+    max_rate: float,
+    duration_s: float,
+    max_messages: int,
+    timeout_s: float = 60.0,
 ) -> Latency:
     rate = max(1.0, load * max_rate)
     count = min(max(MIN_MESSAGES, int(rate * duration_s)), max_messages, target.available(ctx))
@@ -70,8 +76,11 @@ async def measure(
 
     tps = await target.outputs(ctx)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=ctx.bootstrap, group_id=None, enable_auto_commit=False,
-        isolation_level="read_committed", fetch_max_wait_ms=100,
+        bootstrap_servers=ctx.bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        fetch_max_wait_ms=100,
     )
     await consumer.start()
     latencies: list[float] = []
@@ -83,9 +92,23 @@ async def measure(
             consumer.seek(tp, ends[tp])
         generator = Child(
             LOADGEN,
-            ["-m", "bench.loadgen", "--bootstrap", ctx.bootstrap, "--messages", str(path),
-             "--start-at", repr(start_at), "--rate", repr(rate), "--result", str(result_path)],
-            child_env(), ctx.workdir, log_name=f"{LOADGEN}-{target.name}-{int(load * 100)}",
+            [
+                "-m",
+                "bench.loadgen",
+                "--bootstrap",
+                ctx.bootstrap,
+                "--messages",
+                str(path),
+                "--start-at",
+                repr(start_at),
+                "--rate",
+                repr(rate),
+                "--result",
+                str(result_path),
+            ],
+            child_env(),
+            ctx.workdir,
+            log_name=f"{LOADGEN}-{target.name}-{int(load * 100)}",
         ).start()
         ctx.sampler.watch(LOADGEN, generator.pid)
         deadline = start_at + count / rate + timeout_s

@@ -38,8 +38,11 @@ async def generate(
     bootstrap: str, messages: Sequence[Message], start_at: float, rate: float
 ) -> dict[str, float]:
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
         max_request_size=BIG,
+        max_batch_size=1024 * 1024,  # see bench.baselines.BATCH_BYTES
     )
     await producer.start()
     behind_max = 0.0
@@ -55,9 +58,11 @@ async def generate(
                 await asyncio.sleep(ahead)
             else:
                 behind_max = max(behind_max, -ahead)
-            futures.append(await producer.send(
-                topic, value, key=key, headers=headers, timestamp_ms=int(due * 1000)
-            ))
+            futures.append(
+                await producer.send(
+                    topic, value, key=key, headers=headers, timestamp_ms=int(due * 1000)
+                )
+            )
             if len(futures) >= 40_000:  # bound the memory; the oldest are long acknowledged
                 await asyncio.gather(*futures[:20_000])
                 del futures[:20_000]
@@ -65,8 +70,12 @@ async def generate(
         finished = time.time()
     finally:
         await producer.stop()
-    return {"sent": len(messages), "finished_at": finished, "behind_max_s": behind_max,
-            "span_s": finished - start_at}
+    return {
+        "sent": len(messages),
+        "finished_at": finished,
+        "behind_max_s": behind_max,
+        "span_s": finished - start_at,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

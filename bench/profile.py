@@ -21,17 +21,46 @@ from pathlib import Path
 
 FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*)\)$")
 #: leaf frames of threads that wait (py-spy cannot always tell them from running ones)
-IDLE = frozenset({
-    "Condition.wait (threading.py)", "_worker (concurrent/futures/thread.py)",
-    "EpollSelector.select (selectors.py)", "Queue.get (queue.py)", "Event.wait (threading.py)",
-})
+IDLE = frozenset(
+    {
+        "Condition.wait (threading.py)",
+        "_worker (concurrent/futures/thread.py)",
+        "EpollSelector.select (selectors.py)",
+        "Queue.get (queue.py)",
+        "Event.wait (threading.py)",
+    }
+)
 #: frames worth naming in the inclusive list: the project's own and the libraries it calls
-OWN = ("hub/", "adapters/", "schemas/", "aiokafka/", "faststream/", "pydantic/", "json/",
-       "cryptography/", "prometheus_client/", "logging/")
+OWN = (
+    "hub/",
+    "adapters/",
+    "schemas/",
+    "aiokafka/",
+    "faststream/",
+    "pydantic/",
+    "json/",
+    "cryptography/",
+    "prometheus_client/",
+    "logging/",
+)
 PACKAGES = (
-    "aiokafka", "faststream", "fast_depends", "pydantic", "pydantic_core", "cryptography",
-    "prometheus_client", "hub", "adapters", "schemas", "json", "asyncio", "logging",
-    "concurrent", "threading", "selectors", "datetime",
+    "aiokafka",
+    "faststream",
+    "fast_depends",
+    "pydantic",
+    "pydantic_core",
+    "cryptography",
+    "prometheus_client",
+    "hub",
+    "adapters",
+    "schemas",
+    "json",
+    "asyncio",
+    "logging",
+    "concurrent",
+    "threading",
+    "selectors",
+    "datetime",
 )
 
 
@@ -46,9 +75,24 @@ def record(pid: int, out: Path, duration_s: int, *, rate: int = 100) -> subproce
     if binary is None:
         raise FileNotFoundError("py-spy is not installed (pip install py-spy)")
     return subprocess.Popen(
-        [binary, "record", "--pid", str(pid), "--duration", str(duration_s), "--rate",
-         str(rate), "--format", "raw", "--nolineno", "--output", str(out)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            binary,
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(duration_s),
+            "--rate",
+            str(rate),
+            "--format",
+            "raw",
+            "--nolineno",
+            "--output",
+            str(out),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -97,9 +141,13 @@ class Summary:
         def pct(rows: list[tuple[str, float]]) -> list[dict[str, object]]:
             return [{"frame": f, "percent": round(p, 1)} for f, p in rows]
 
-        return {"samples": self.samples, "idle_samples": self.idle_samples,
-                "self": pct(self.self_top),
-                "inclusive": pct(self.inclusive_top), "packages_self": pct(self.packages)}
+        return {
+            "samples": self.samples,
+            "idle_samples": self.idle_samples,
+            "self": pct(self.self_top),
+            "inclusive": pct(self.inclusive_top),
+            "packages_self": pct(self.packages),
+        }
 
 
 def summarise(stacks: Iterable[tuple[list[str], int]], top: int = 15) -> Summary:
@@ -162,8 +210,12 @@ def flamegraph(stacks: list[tuple[list[str], int]], title: str, width: int = 140
                 boxes.append(
                     f'<g><title>{label} ({pct:.1f}%)</title><rect x="{x:.1f}" y="{y}" '
                     f'width="{w:.1f}" height="{row - 1}" fill="hsl({hue},80%,60%)"/>'
-                    + (f'<text x="{x + 2:.1f}" y="{y + 12}">{label[: int(w / 7)]}</text>'
-                       if w > 30 else "") + "</g>"
+                    + (
+                        f'<text x="{x + 2:.1f}" y="{y + 12}">{label[: int(w / 7)]}</text>'
+                        if w > 30
+                        else ""
+                    )
+                    + "</g>"
                 )
                 draw(node[frame], sub, x, level + 1)  # type: ignore[arg-type]
             x += w
@@ -173,5 +225,6 @@ def flamegraph(stacks: list[tuple[list[str], int]], title: str, width: int = 140
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         'font-family="monospace" font-size="11">'
         f'<text x="4" y="16" font-size="14">{escape(title)} — {total} samples</text>'
-        + "".join(boxes) + "</svg>"
+        + "".join(boxes)
+        + "</svg>"
     )

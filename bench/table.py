@@ -42,13 +42,19 @@ def markdown(result: dict[str, Any]) -> str:
 def runs(results: Sequence[dict[str, Any]]) -> str:
     """One row per run: throughput of each variant and the load average around it."""
     names = list(results[-1]["variants"])
-    lines = ["| run | load avg before → after | " + " | ".join(names) + " | hub/raw |",
-             "|---|---|" + "---:|" * (len(names) + 1)]
+    lines = [
+        "| run | load avg before → after | " + " | ".join(names) + " | hub/raw |",
+        "|---|---|" + "---:|" * (len(names) + 1),
+    ]
     for r in results:
         m = r["machine"]
-        rates = [_num(r["variants"].get(n, {}).get("throughput", {}).get("rate_per_s"))
-                 for n in names]
-        lines.append(f"| {r['started_at']} | {m['load_average_before'][0]} → "
-                     f"{m['load_average_after'][0]} | " + " | ".join(rates)
-                     + f" | {_num(r['ratios'].get('hub/raw'), 3)} |")
+        rates = [
+            _num(r["variants"].get(n, {}).get("throughput", {}).get("rate_per_s")) for n in names
+        ]
+        lines.append(
+            f"| {r['started_at']} | {m['load_average_before'][0]} → "
+            f"{m['load_average_after'][0]} | "
+            + " | ".join(rates)
+            + f" | {_num(r['ratios'].get('hub/raw'), 3)} |"
+        )
     return "\n".join(lines)

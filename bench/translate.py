@@ -18,8 +18,11 @@ GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "adapters"
 
 def natives(slug: str) -> list[bytes]:
     folder = GOLDEN / slug.replace("-", "_") / "golden"
-    return [next(case.glob("native.*")).read_bytes() for case in sorted(folder.iterdir())
-            if case.is_dir()]
+    return [
+        next(case.glob("native.*")).read_bytes()
+        for case in sorted(folder.iterdir())
+        if case.is_dir()
+    ]
 
 
 def measure(slug: str, seconds: float) -> tuple[float, float]:

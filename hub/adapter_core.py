@@ -78,20 +78,27 @@ class AdapterCore:
                 record=bad.record,
             )
             value: bytes | None = bad.native if bad.native is not None else record.value
-            batch.outputs.append(Outbound(
-                self.topic_dlq, record.key, value,
-                dead_letter_headers(record.headers, record.topic, record.partition,
-                                    record.offset, reason),
-            ))
+            batch.outputs.append(
+                Outbound(
+                    self.topic_dlq,
+                    record.key,
+                    value,
+                    dead_letter_headers(
+                        record.headers, record.topic, record.partition, record.offset, reason
+                    ),
+                )
+            )
             label = reason_class(bad)
             tally.rejected[label] = tally.rejected.get(label, 0) + 1
         if self.receipt_here:
-            reply = self.adapter.render(Receipt(
-                received=datetime.fromtimestamp(self.clock(), UTC),
-                accepted=tuple(t.event for t in accepted),
-                rejected=tuple(rejected),
-                accepted_records=tuple(t.record for t in accepted),
-            ))
+            reply = self.adapter.render(
+                Receipt(
+                    received=datetime.fromtimestamp(self.clock(), UTC),
+                    accepted=tuple(t.event for t in accepted),
+                    rejected=tuple(rejected),
+                    accepted_records=tuple(t.record for t in accepted),
+                )
+            )
             if reply is not None:
                 batch.outputs.append(Outbound(self.topic_out, record.key, reply))
                 tally.receipts += 1

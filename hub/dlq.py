@@ -22,7 +22,9 @@ class Reason:
     record: int | None = None  # the line of a batch row
 
 
-def reason_headers(topic: str, partition: int, offset: int, reason: Reason) -> list[tuple[str, bytes]]:
+def reason_headers(
+    topic: str, partition: int, offset: int, reason: Reason
+) -> list[tuple[str, bytes]]:
     headers = [
         (PREFIX + "topic", topic.encode()),
         (PREFIX + "partition", str(partition).encode()),

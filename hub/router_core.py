@@ -149,13 +149,23 @@ class RouterCore:
         network = _network(item.attributes)
         if network not in self.networks:  # a forged source must not mint metric labels
             network = "unknown"
-        reason = Reason(stage=stage, class_name="hub.router", exception_class=kind,
-                        message=message, network=network)
-        batch.outputs.append(Outbound(
-            ROUTER_DLQ, record.key, record.value,
-            dead_letter_headers(record.headers, record.topic, record.partition, record.offset,
-                                reason),
-        ))
+        reason = Reason(
+            stage=stage,
+            class_name="hub.router",
+            exception_class=kind,
+            message=message,
+            network=network,
+        )
+        batch.outputs.append(
+            Outbound(
+                ROUTER_DLQ,
+                record.key,
+                record.value,
+                dead_letter_headers(
+                    record.headers, record.topic, record.partition, record.offset, reason
+                ),
+            )
+        )
         tally.bump(tally.refused, (network, kind))
 
     def _one(
@@ -194,36 +204,59 @@ class RouterCore:
             merged = tuple(dict.fromkeys((*known, *desks)))
             if merged != known:
                 pending.cases[(part, event.caseid)] = merged
-                batch.outputs.append(Outbound(CASE_STATE, event.caseid.encode(),
-                                              encode_desks(merged), (), part))
+                batch.outputs.append(
+                    Outbound(CASE_STATE, event.caseid.encode(), encode_desks(merged), (), part)
+                )
         batch_seen.add(event.id)
         forwarded = list(record.headers)
         for desk in desks:
             batch.outputs.append(Outbound(desk_topic(desk), record.key, record.value, forwarded))
             tally.bump(tally.routed, (network, desk))
         if self.replies_for(network):
-            batch.outputs.append(Outbound(
-                receipts_topic(network), record.key, record.value,
-                [*forwarded, ("hub.desks", ",".join(desks).encode())],
-            ))
+            batch.outputs.append(
+                Outbound(
+                    receipts_topic(network),
+                    record.key,
+                    record.value,
+                    [*forwarded, ("hub.desks", ",".join(desks).encode())],
+                )
+            )
         now = self.clock()
-        batch.outputs.append(Outbound(
-            SEEN_STATE, event.id.encode(), str(int(now * 1000)).encode(), (), record.partition
-        ))
-        batch.outputs.append(Outbound(PROVENANCE, record.key, canonical_json({
-            "event_id": event.id,
-            "case_id": event.caseid,
-            "network": network,
-            "type": event.type,
-            "key_id": event.keyid,
-            "signature_verified": True,
-            "native_sha256": event.data.provenance.sha256 if event.data.provenance else None,
-            "input": {"topic": record.topic, "partition": record.partition,
-                      "offset": record.offset},
-            "desks": list(desks),
-            "router": self.instance,
-            "routed_at": datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z"),
-        }), ()))
+        batch.outputs.append(
+            Outbound(
+                SEEN_STATE, event.id.encode(), str(int(now * 1000)).encode(), (), record.partition
+            )
+        )
+        batch.outputs.append(
+            Outbound(
+                PROVENANCE,
+                record.key,
+                canonical_json(
+                    {
+                        "event_id": event.id,
+                        "case_id": event.caseid,
+                        "network": network,
+                        "type": event.type,
+                        "key_id": event.keyid,
+                        "signature_verified": True,
+                        "native_sha256": event.data.provenance.sha256
+                        if event.data.provenance
+                        else None,
+                        "input": {
+                            "topic": record.topic,
+                            "partition": record.partition,
+                            "offset": record.offset,
+                        },
+                        "desks": list(desks),
+                        "router": self.instance,
+                        "routed_at": datetime.fromtimestamp(now, UTC)
+                        .isoformat()
+                        .replace("+00:00", "Z"),
+                    }
+                ),
+                (),
+            )
+        )
         received_ms = _received_ms(record.headers)
         if received_ms is not None:
             tally.arrivals.append((network, received_ms / 1000))

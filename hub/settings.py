@@ -23,21 +23,29 @@ class HubSettings(BaseSettings):
     partitions: int = Field(default=6, ge=1, le=1000, description="partitions of hub topics")
     replication: int = Field(default=1, ge=1, le=5, description="replication factor of topics")
     min_insync_replicas: int = Field(default=1, ge=1, le=5)
-    instance: str = Field(default="0", pattern=r"^[A-Za-z0-9_.-]{1,40}$",
-                          description="this process's id in its group (transactional id suffix)")
+    instance: str = Field(
+        default="0",
+        pattern=r"^[A-Za-z0-9_.-]{1,40}$",
+        description="this process's id in its group (transactional id suffix)",
+    )
     batch_max_records: int = Field(default=500, ge=1, le=10_000)
     batch_timeout_ms: int = Field(default=50, ge=1, le=10_000)
     transaction_timeout_ms: int = Field(default=15_000, ge=1_000, le=900_000)
-    dedup_ids_per_partition: int = Field(default=500_000, ge=1_000,
-                                         description="event ids each partition remembers")
-    interpol_url: str | None = Field(default=None,
-                                     description="base URL of the notices service to poll")
-    interpol_interval_s: float = Field(default=60.0, ge=0.1, le=86_400,
-                                       description="seconds between two polls of the feed")
-    metrics_host: str = Field(default="127.0.0.1",
-                              description="address of /metrics and /health (0.0.0.0 in a container)")
-    metrics_port: int | None = Field(default=None, ge=0, le=65535,
-                                     description="port of /metrics and /health; none: off")
+    dedup_ids_per_partition: int = Field(
+        default=500_000, ge=1_000, description="event ids each partition remembers"
+    )
+    interpol_url: str | None = Field(
+        default=None, description="base URL of the notices service to poll"
+    )
+    interpol_interval_s: float = Field(
+        default=60.0, ge=0.1, le=86_400, description="seconds between two polls of the feed"
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="address of /metrics and /health (0.0.0.0 in a container)"
+    )
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, description="port of /metrics and /health; none: off"
+    )
 
     @property
     def bootstrap_servers(self) -> list[str]:

@@ -55,30 +55,75 @@ def hub_topics(
     specs: list[TopicSpec] = []
     for slug in sorted(slugs):
         specs += [
-            TopicSpec(native_in(slug), partitions, {**_retention(90), **isr},
-                      "native messages from the network's gateway"),
-            TopicSpec(native_out(slug), partitions, {**_retention(90), **isr},
-                      "native receipts and replies to the network"),
-            TopicSpec(native_dlq(slug), 1, {**_retention(365), **isr},
-                      "native messages that could not be translated, with reasons"),
-            TopicSpec(receipts_topic(slug), partitions, {**_retention(30), **isr},
-                      "routed events, from the router back to the adapter for its reply"),
+            TopicSpec(
+                native_in(slug),
+                partitions,
+                {**_retention(90), **isr},
+                "native messages from the network's gateway",
+            ),
+            TopicSpec(
+                native_out(slug),
+                partitions,
+                {**_retention(90), **isr},
+                "native receipts and replies to the network",
+            ),
+            TopicSpec(
+                native_dlq(slug),
+                1,
+                {**_retention(365), **isr},
+                "native messages that could not be translated, with reasons",
+            ),
+            TopicSpec(
+                receipts_topic(slug),
+                partitions,
+                {**_retention(30), **isr},
+                "routed events, from the router back to the adapter for its reply",
+            ),
         ]
     specs += [
-        TopicSpec(CANONICAL, partitions, {**_retention(30), **isr},
-                  "signed canonical events from the adapters to the router"),
-        TopicSpec(PROVENANCE, partitions, {**_retention(3650), **isr},
-                  "chain of custody: what the router verified and where it sent it"),
-        TopicSpec(ROUTER_DLQ, 1, {**_retention(365), **isr},
-                  "canonical messages the router refused, with reasons"),
-        TopicSpec(SEEN_STATE, partitions,
-                  {"cleanup.policy": "compact,delete", **_retention(30), **isr,
-                   "min.compaction.lag.ms": "60000"},
-                  "router state: event ids already routed (idempotent receiver)"),
-        TopicSpec(CASE_STATE, partitions, {"cleanup.policy": "compact", **isr},
-                  "router state: the desks of each case, for later status updates"),
+        TopicSpec(
+            CANONICAL,
+            partitions,
+            {**_retention(30), **isr},
+            "signed canonical events from the adapters to the router",
+        ),
+        TopicSpec(
+            PROVENANCE,
+            partitions,
+            {**_retention(3650), **isr},
+            "chain of custody: what the router verified and where it sent it",
+        ),
+        TopicSpec(
+            ROUTER_DLQ,
+            1,
+            {**_retention(365), **isr},
+            "canonical messages the router refused, with reasons",
+        ),
+        TopicSpec(
+            SEEN_STATE,
+            partitions,
+            {
+                "cleanup.policy": "compact,delete",
+                **_retention(30),
+                **isr,
+                "min.compaction.lag.ms": "60000",
+            },
+            "router state: event ids already routed (idempotent receiver)",
+        ),
+        TopicSpec(
+            CASE_STATE,
+            partitions,
+            {"cleanup.policy": "compact", **isr},
+            "router state: the desks of each case, for later status updates",
+        ),
     ]
     for name in desks.names:
-        specs.append(TopicSpec(f"cca.desk.{name}.v1", partitions, {**_retention(3650), **isr},
-                               f"canonical events for the {name} desk"))
+        specs.append(
+            TopicSpec(
+                f"cca.desk.{name}.v1",
+                partitions,
+                {**_retention(3650), **isr},
+                f"canonical events for the {name} desk",
+            )
+        )
     return specs

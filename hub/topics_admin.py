@@ -38,10 +38,12 @@ async def ensure_topics(
     await admin.start()
     try:
         async with asyncio.timeout(timeout_s):
-            response = await admin.create_topics([
-                NewTopic(s.name, s.partitions, replication, topic_configs=_with_size_limit(s))
-                for s in specs
-            ])
+            response = await admin.create_topics(
+                [
+                    NewTopic(s.name, s.partitions, replication, topic_configs=_with_size_limit(s))
+                    for s in specs
+                ]
+            )
             out = []
             for error in response.to_object()["topic_errors"]:
                 code = int(error["error_code"])
@@ -61,8 +63,10 @@ async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str]) -> Non
     while pending:
         described = await admin.describe_topics(sorted(pending))
         for topic in described:
-            if topic["error_code"] == 0 and topic["partitions"] and all(
-                p["error_code"] == 0 and p["leader"] >= 0 for p in topic["partitions"]
+            if (
+                topic["error_code"] == 0
+                and topic["partitions"]
+                and all(p["error_code"] == 0 and p["leader"] >= 0 for p in topic["partitions"])
             ):
                 pending.discard(topic["topic"])
         if pending:

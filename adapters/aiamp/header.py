@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.contract import Reject
+from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.normalize import countries, dates
 
 #: the specialised networks and what each covers

@@ -16,9 +16,9 @@ from typing import Any
 
 from adapters.aiamp.crime import offences_of
 from adapters.aiamp.header import Header, alpha2, read_header
-from adapters.sdk.jsonread import Obj, load_json, quote
 from adapters.aiamp.persons import person
 from adapters.sdk.contract import Draft, Reject
+from adapters.sdk.jsonread import Obj, load_json, quote
 from schemas import (
     CanonicalData,
     CaseReferral,

@@ -8,8 +8,8 @@ sent is kept as ``full_name``.
 from __future__ import annotations
 
 from adapters.aiamp.header import alpha2
-from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.contract import Reject
+from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.normalize import dates, names, text
 from schemas import Person
 from schemas.models.parts import Role

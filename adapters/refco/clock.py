@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from adapters.sdk.jsonread import quote
 from adapters.sdk.contract import Reject
+from adapters.sdk.jsonread import quote
 from adapters.sdk.normalize import dates
 
 #: hours from UTC of each referring country (refco.md, field ``fecha``)

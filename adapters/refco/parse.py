@@ -9,10 +9,10 @@ never dropped.
 from __future__ import annotations
 
 from adapters.refco.clock import sent_at
-from adapters.sdk.jsonread import Obj, load_json, quote
 from adapters.refco.persons import accused
 from adapters.refco.places import country, location
 from adapters.sdk.contract import Draft, Reject
+from adapters.sdk.jsonread import Obj, load_json, quote
 from adapters.sdk.normalize import levels, offences
 from schemas import CaseReferral, Classification, Level, Offence, Origin, Victims
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from datetime import date
 
 from adapters.refco.clock import birth_date
-from adapters.sdk.jsonread import Obj, quote
 from adapters.refco.places import nationality
 from adapters.sdk.contract import Reject
+from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.normalize import names, text
 from schemas import Document, Person
 

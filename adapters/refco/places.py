@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.contract import Reject
+from adapters.sdk.jsonread import Obj, quote
 from adapters.sdk.normalize import countries
 from schemas import Location
 

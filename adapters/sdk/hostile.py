@@ -35,7 +35,7 @@ def corpus(adapter: Adapter) -> dict[str, bytes]:
         "only_white_space": b" \r\n\t \n",
         "binary_garbage": _garbage(1, 2048),
         "binary_garbage_with_nul_bytes": b"\x00" * 512 + _garbage(2, 512),
-        "utf16_with_bom": "\ufeff{\"tipo\": \"x\"}".encode("utf-16"),
+        "utf16_with_bom": '\ufeff{"tipo": "x"}'.encode("utf-16"),
         "invalid_utf8_sequence": b"\xc3\x28\xa0\xa1\xe2\x28\xa1\xf0\x28\x8c\xbc",
         "over_the_size_limit": b" " * (adapter.max_bytes + 1),
         "deeply_nested_json": b"[" * 200_000 + b"]" * 200_000,

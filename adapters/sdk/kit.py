@@ -217,7 +217,8 @@ def _parse_raises_only_rejections(adapter: Adapter, raw: bytes) -> None:
     try:
         items: list[Any] = list(adapter.parse(raw))
     except Reject as exc:
-        assert exc.reason.strip()
+        refused_with_reason = bool(exc.reason.strip())
+        assert refused_with_reason, "a Reject must say why"
         return
     except ValidationError:  # canonical model refused a value: the pipeline names the field
         return

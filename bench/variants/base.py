@@ -89,8 +89,9 @@ class Target(ABC):
         """How many more messages the latency phases can send (the hub needs fresh ones)."""
 
     @abstractmethod
-    def load(self, ctx: RunContext, count: int, start_at: float, rate: float
-             ) -> tuple[Sequence[Message], Matcher]:
+    def load(
+        self, ctx: RunContext, count: int, start_at: float, rate: float
+    ) -> tuple[Sequence[Message], Matcher]:
         """The next ``count`` messages for the load generator, and how to match outputs."""
 
     @abstractmethod

@@ -33,8 +33,9 @@ GAP = 20
 
 
 def _native_position(headers: Headers) -> tuple[str, int, int] | None:
-    topic, part, offset = (header(headers, f"hub.native.{n}")
-                           for n in ("topic", "partition", "offset"))
+    topic, part, offset = (
+        header(headers, f"hub.native.{n}") for n in ("topic", "partition", "offset")
+    )
     if topic is None or part is None or offset is None:
         return None
     return topic.decode(), int(part), int(offset)
@@ -80,10 +81,16 @@ class HubTarget(Target):
                 store.create(slug)
         desks = load_desks()
         await ensure_topics(ctx.bootstrap, hub_topics(slugs(), desks, partitions=ctx.partitions))
-        tps = await partitions_of(ctx.bootstrap, [
-            CANONICAL, *desks.topics, *(native_in(s) for s in self.networks),
-            *(native_out(s) for s in self.networks), *(receipts_topic(s) for s in self.networks),
-        ])
+        tps = await partitions_of(
+            ctx.bootstrap,
+            [
+                CANONICAL,
+                *desks.topics,
+                *(native_in(s) for s in self.networks),
+                *(native_out(s) for s in self.networks),
+                *(receipts_topic(s) for s in self.networks),
+            ],
+        )
         self.native_tps = [tp for tp in tps if tp.topic.endswith(".in")]
         self.canonical_tps = [tp for tp in tps if tp.topic == CANONICAL]
         self.desk_tps = [tp for tp in tps if tp.topic.startswith("cca.desk.")]
@@ -98,8 +105,10 @@ class HubTarget(Target):
     def _natives(self, ctx: RunContext, count: int) -> list[Message]:
         natives = ctx.corpus.natives[self.cursor : self.cursor + count]
         if len(natives) < count:
-            raise ValueError(f"the corpus has only {len(ctx.corpus.natives) - self.cursor} "
-                             f"unused natives left, {count} asked")
+            raise ValueError(
+                f"the corpus has only {len(ctx.corpus.natives) - self.cursor} "
+                f"unused natives left, {count} asked"
+            )
         self.cursor += count
         return [(native_in(n.network), None, n.value, []) for n in natives]
 
@@ -113,19 +122,23 @@ class HubTarget(Target):
         self.expected = count
 
     def start(self, ctx: RunContext) -> None:
-        env = child_env({
-            "HUB_KAFKA_BOOTSTRAP": ctx.bootstrap,
-            "HUB_STATE_DIR": str(self.state),
-            "HUB_PARTITIONS": str(ctx.partitions),
-            "HUB_INSTANCE": f"bench-{ctx.run_id}",
-        })
+        env = child_env(
+            {
+                "HUB_KAFKA_BOOTSTRAP": ctx.bootstrap,
+                "HUB_STATE_DIR": str(self.state),
+                "HUB_PARTITIONS": str(ctx.partitions),
+                "HUB_INSTANCE": f"bench-{ctx.run_id}",
+            }
+        )
         self.ports = dict(zip((ROUTER, ADAPTERS), free_ports(2), strict=True))
         flags = {ROUTER: ["--router"], ADAPTERS: ["--all-adapters"]}
         self.children = []
         for name in (ADAPTERS, ROUTER):
             child = Child(
-                name, ["-m", "hub", "serve", *flags[name], "--metrics-port", str(self.ports[name])],
-                env, ctx.workdir,
+                name,
+                ["-m", "hub", "serve", *flags[name], "--metrics-port", str(self.ports[name])],
+                env,
+                ctx.workdir,
             ).start()
             self.children.append(child)
             ctx.sampler.watch(name, child.pid)
@@ -141,8 +154,9 @@ class HubTarget(Target):
         span = self.ranges.get(position[:2])
         return span is not None and span[0] <= position[2] < span[1]
 
-    async def _caught_up(self, ctx: RunContext, group: str, tps: list[TopicPartition],
-                         *, transactional: bool) -> bool:
+    async def _caught_up(
+        self, ctx: RunContext, group: str, tps: list[TopicPartition], *, transactional: bool
+    ) -> bool:
         stable, high = await ctx.watch.ends(tps)
         committed = await ctx.watch.committed(group, tps)
         for tp in tps:
@@ -156,9 +170,13 @@ class HubTarget(Target):
                 continue
             # transactions leave markers (and aborted ones, records that are never read)
             # past the last record a consumer sees: look at a short gap before saying no
-            if transactional and high[tp] - done <= GAP and done >= 0:
-                if not await ctx.watch.records_between(tp, done, high[tp]):
-                    continue
+            if (
+                transactional
+                and done >= 0
+                and high[tp] - done <= GAP
+                and not await ctx.watch.records_between(tp, done, high[tp])
+            ):
+                continue
             self.waiting = f"{group} at {done} of {high[tp]} on {tp.topic}[{tp.partition}]"
             return False
         return True
@@ -198,8 +216,10 @@ class HubTarget(Target):
             raise RuntimeError(f"{len(first)} events of {self.expected} reached the desks")
         return DrainOutputs(
             final=sorted(ms / 1000 for ms in first.values()),
-            spans={ADAPTERS: Span(adapters), ROUTER: Span(sorted(r.timestamp_ms / 1000
-                                                                 for r in desks))},
+            spans={
+                ADAPTERS: Span(adapters),
+                ROUTER: Span(sorted(r.timestamp_ms / 1000 for r in desks)),
+            },
             records=len(desks),
         )
 

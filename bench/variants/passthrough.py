@@ -43,8 +43,11 @@ class _ByValue(Matcher):
 
 
 class PassthroughTarget(Target):
-    def __init__(self, kind: str, label: str, *, transactional: bool = False) -> None:
-        self.name = kind
+    def __init__(
+        self, kind: str, label: str, *, transactional: bool = False, name: str | None = None
+    ) -> None:
+        self.kind = kind
+        self.name = name or kind
         self.label = label
         self.transactional = transactional
         self.children = []
@@ -82,9 +85,22 @@ class PassthroughTarget(Target):
         source, sink, group = self._topics(ctx)
         child = Child(
             PROCESS,
-            ["-m", "bench.baselines", self.name, "--bootstrap", ctx.bootstrap,
-             "--source", source, "--sink", sink, "--group", group],
-            child_env(), ctx.workdir, log_name=self.name,
+            [
+                "-m",
+                "bench.baselines",
+                self.kind,
+                "--bootstrap",
+                ctx.bootstrap,
+                "--source",
+                source,
+                "--sink",
+                sink,
+                "--group",
+                group,
+            ],
+            child_env(),
+            ctx.workdir,
+            log_name=self.name,
         ).start()
         self.children = [child]
         ctx.sampler.watch(PROCESS, child.pid)

@@ -21,4 +21,6 @@ def read_input(path: Path | None, limit: int) -> tuple[str, bytes]:
     except IsADirectoryError:
         raise typer.BadParameter(f"{path} is a directory", param_hint="FILE") from None
     except PermissionError:
-        raise typer.BadParameter(f"cannot read {path}: permission denied", param_hint="FILE") from None
+        raise typer.BadParameter(
+            f"cannot read {path}: permission denied", param_hint="FILE"
+        ) from None

@@ -31,6 +31,6 @@ def new(
     for path in written:
         print(f"created {path}")
     if not standalone:
-        print("\nregister it in pyproject.toml under [project.entry-points.\"cca_hub.adapters\"]:")
+        print('\nregister it in pyproject.toml under [project.entry-points."cca_hub.adapters"]:')
         print(f"  {scaffold.entry_point_line(slug)}")
         print("then reinstall (`pip install -e .`) so the hub finds it.")

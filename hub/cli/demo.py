@@ -14,11 +14,16 @@ from hub.settings import HubSettings
 
 
 def demo_command(
-    rate: Annotated[float, typer.Option(help="native messages per second", min=0.1,
-                                        max=5000)] = 20.0,
+    rate: Annotated[
+        float, typer.Option(help="native messages per second", min=0.1, max=5000)
+    ] = 20.0,
     duration: Annotated[float | None, typer.Option(help="stop after this many seconds")] = None,
-    local_broker: Annotated[bool, typer.Option(
-        help="start (or reuse) the project's local Kafka; off: use $HUB_KAFKA_BOOTSTRAP")] = True,
+    local_broker: Annotated[
+        bool,
+        typer.Option(
+            help="start (or reuse) the project's local Kafka; off: use $HUB_KAFKA_BOOTSTRAP"
+        ),
+    ] = True,
     state_dir: Annotated[Path | None, typer.Option(help="state folder (default ./var)")] = None,
 ) -> None:
     """Run the router and every adapter with realistic traffic from all seven networks

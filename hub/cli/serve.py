@@ -34,7 +34,9 @@ def serve_command(
     names = slugs() if all_adapters else list(adapter or [])
     unknown = [n for n in names if n not in slugs()]
     if unknown:
-        raise typer.BadParameter(f"unknown network(s): {', '.join(unknown)}", param_hint="--adapter")
+        raise typer.BadParameter(
+            f"unknown network(s): {', '.join(unknown)}", param_hint="--adapter"
+        )
     if not router and not names:
         raise typer.BadParameter("nothing to run: give --router and/or --adapter/--all-adapters")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -15,7 +15,9 @@ from hub.topics_admin import ensure_topics
 
 app = typer.Typer(help="Create and list the hub's Kafka topics.", no_args_is_help=True)
 
-Bootstrap = Annotated[str | None, typer.Option(help="Kafka bootstrap; default $HUB_KAFKA_BOOTSTRAP")]
+Bootstrap = Annotated[
+    str | None, typer.Option(help="Kafka bootstrap; default $HUB_KAFKA_BOOTSTRAP")
+]
 
 
 def _plan(settings: HubSettings) -> list:  # type: ignore[type-arg]
@@ -23,8 +25,9 @@ def _plan(settings: HubSettings) -> list:  # type: ignore[type-arg]
         desks = load_desks(settings.desks)
     except DeskConfigError as exc:
         raise typer.BadParameter(str(exc), param_hint="HUB_DESKS") from None
-    return hub_topics(slugs(), desks, partitions=settings.partitions,
-                      min_insync=settings.min_insync_replicas)
+    return hub_topics(
+        slugs(), desks, partitions=settings.partitions, min_insync=settings.min_insync_replicas
+    )
 
 
 @app.command("list")
@@ -43,8 +46,9 @@ def create(bootstrap: Bootstrap = None) -> None:
         settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
     specs = _plan(settings)
     try:
-        done = asyncio.run(ensure_topics(settings.kafka_bootstrap, specs,
-                                         replication=settings.replication))
+        done = asyncio.run(
+            ensure_topics(settings.kafka_bootstrap, specs, replication=settings.replication)
+        )
     except Exception as exc:  # the operator needs the cause, not a traceback
         typer.echo(f"error: cannot create topics on {settings.kafka_bootstrap}: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -52,11 +52,18 @@ def classify(topic: str) -> tuple[str, str] | None:
 
 class OutputCounter:
     def __init__(self, bootstrap: str, specs: list[TopicSpec]) -> None:
-        self.tps = [TopicPartition(s.name, p) for s in specs if classify(s.name)
-                    for p in range(s.partitions)]
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                         isolation_level="read_committed",
-                                         enable_auto_commit=False)
+        self.tps = [
+            TopicPartition(s.name, p)
+            for s in specs
+            if classify(s.name)
+            for p in range(s.partitions)
+        ]
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            isolation_level="read_committed",
+            enable_auto_commit=False,
+        )
         self.counts = Counts()
 
     async def start(self) -> None:

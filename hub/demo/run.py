@@ -23,7 +23,7 @@ from hub.demo.view import render
 from hub.desks import load_desks
 from hub.keys.store import KeyStore
 from hub.settings import HubSettings
-from hub.topics import hub_topics, native_in
+from hub.topics import TopicSpec, hub_topics, native_in
 from hub.topics_admin import ensure_topics
 
 MAX_RECORD = 26 * 1024 * 1024
@@ -45,17 +45,28 @@ class Services:
 
     def __init__(self, settings: HubSettings, feed_url: str, log_dir: Path) -> None:
         env = dict(os.environ)
-        env.update({"HUB_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-                    "HUB_STATE_DIR": str(settings.state_dir), "HUB_INTERPOL_URL": feed_url,
-                    "HUB_INTERPOL_INTERVAL_S": "5", "HUB_PARTITIONS": str(settings.partitions)})
+        env.update(
+            {
+                "HUB_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+                "HUB_STATE_DIR": str(settings.state_dir),
+                "HUB_INTERPOL_URL": feed_url,
+                "HUB_INTERPOL_INTERVAL_S": "5",
+                "HUB_PARTITIONS": str(settings.partitions),
+            }
+        )
         log_dir.mkdir(parents=True, exist_ok=True)
         self.children: list[subprocess.Popen[bytes]] = []
         for name, args in (("router", ["--router"]), ("adapters", ["--all-adapters"])):
             with (log_dir / f"demo-{name}.log").open("ab") as log:
-                self.children.append(subprocess.Popen(
-                    [sys.executable, "-m", "hub", "serve", *args, "--instance", "demo"],
-                    env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                ))
+                self.children.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "hub", "serve", *args, "--instance", "demo"],
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
 
     def alive(self) -> bool:
         return all(c.poll() is None for c in self.children)
@@ -72,8 +83,9 @@ class Services:
                 child.wait()
 
 
-async def run_demo(settings: HubSettings, *, rate: float, duration_s: float | None,
-                   console: Console) -> int:
+async def run_demo(
+    settings: HubSettings, *, rate: float, duration_s: float | None, console: Console
+) -> int:
     specs = hub_topics(slugs(), load_desks(settings.desks), partitions=settings.partitions)
     await ensure_topics(settings.kafka_bootstrap, specs, replication=settings.replication)
     ensure_keys(settings.state_dir)
@@ -91,12 +103,22 @@ async def run_demo(settings: HubSettings, *, rate: float, duration_s: float | No
         return await _drive(settings, specs, rate, duration_s, stop, services, console)
 
 
-async def _drive(settings: HubSettings, specs: list, rate: float,  # type: ignore[type-arg]
-                 duration_s: float | None, stop: asyncio.Event, services: Services,
-                 console: Console) -> int:
+async def _drive(
+    settings: HubSettings,
+    specs: list[TopicSpec],
+    rate: float,
+    duration_s: float | None,
+    stop: asyncio.Event,
+    services: Services,
+    console: Console,
+) -> int:
     counter = OutputCounter(settings.kafka_bootstrap, specs)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all",
-                                enable_idempotence=True, max_request_size=MAX_RECORD)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        max_request_size=MAX_RECORD,
+    )
     await counter.start()
     await producer.start()
     sent: dict[str, int] = {}

@@ -26,10 +26,20 @@ def render(counts: Counts, sent: dict[str, int], elapsed_s: float, status: str) 
     for column in ("network", "sent", "events routed", "replies", "dead letters"):
         networks.add_column(column, justify="left" if column == "network" else "right")
     for name in sorted(set(sent) | set(counts.routed) | {"interpol"}):
-        networks.add_row(name, str(sent.get(name, "feed")), str(counts.routed.get(name, 0)),
-                         str(counts.replies.get(name, 0)), str(counts.dlq.get(name, 0)))
+        networks.add_row(
+            name,
+            str(sent.get(name, "feed")),
+            str(counts.routed.get(name, 0)),
+            str(counts.replies.get(name, 0)),
+            str(counts.dlq.get(name, 0)),
+        )
     return Group(
         Panel(Text(f"CCA hub demo — {elapsed_s:5.0f} s — {status}  (Ctrl-C stops)")),
-        Columns([networks, _table("desks", counts.desks, "desk"),
-                 _table("dead-letter topics", counts.dlq, "topic")]),
+        Columns(
+            [
+                networks,
+                _table("desks", counts.desks, "desk"),
+                _table("dead-letter topics", counts.dlq, "topic"),
+            ]
+        ),
     )

@@ -23,5 +23,11 @@ class RegistryReloader(Reloading[KeyRegistry]):
         clock: Callable[[], float] = time.monotonic,
         on_reload: Callable[[str, bool], None] | None = None,
     ) -> None:
-        super().__init__(path, KeyRegistry.load, what="key registry", interval=interval,
-                         clock=clock, on_reload=on_reload)
+        super().__init__(
+            path,
+            KeyRegistry.load,
+            what="key registry",
+            interval=interval,
+            clock=clock,
+            on_reload=on_reload,
+        )

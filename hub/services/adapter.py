@@ -54,19 +54,29 @@ class AdapterService:
         self.core = AdapterCore(self.adapter, self._signer)
         group = f"cca-adapter-{slug}"
         self.consumer = BatchConsumer(
-            broker, name=f"adapter-{slug}", topics=[native_in(slug)], group_id=group,
+            broker,
+            name=f"adapter-{slug}",
+            topics=[native_in(slug)],
+            group_id=group,
             outbox=outbox or group_outbox(settings, group),
-            work=self.work, after_commit=self.committed,
-            max_records=min(settings.batch_max_records, 100), batch_timeout_ms=settings.batch_timeout_ms,
+            work=self.work,
+            after_commit=self.committed,
+            max_records=min(settings.batch_max_records, 100),
+            batch_timeout_ms=settings.batch_timeout_ms,
         )
         self.receipts: BatchConsumer | None = None
         if self.adapter.replies and not self.adapter.batch_receipts:
             rgroup = f"cca-receipts-{slug}"
             self.receipts = BatchConsumer(
-                broker, name=f"receipts-{slug}", topics=[receipts_topic(slug)], group_id=rgroup,
+                broker,
+                name=f"receipts-{slug}",
+                topics=[receipts_topic(slug)],
+                group_id=rgroup,
                 outbox=receipts_outbox or group_outbox(settings, rgroup),
-                work=self.work_receipts, after_commit=self.receipts_committed,
-                max_records=settings.batch_max_records, batch_timeout_ms=settings.batch_timeout_ms,
+                work=self.work_receipts,
+                after_commit=self.receipts_committed,
+                max_records=settings.batch_max_records,
+                batch_timeout_ms=settings.batch_timeout_ms,
             )
 
     @property

@@ -106,8 +106,15 @@ class BatchConsumer:
     async def _handle(self, msg: KafkaMessage) -> None:
         raw = msg.raw_message
         records = [
-            Inbound(r.topic, r.partition, r.offset, r.key, r.value,
-                    [(k, v) for k, v in (r.headers or ())], r.timestamp or 0)
+            Inbound(
+                r.topic,
+                r.partition,
+                r.offset,
+                r.key,
+                r.value,
+                [(k, v) for k, v in (r.headers or ())],
+                r.timestamp or 0,
+            )
             for r in (raw if isinstance(raw, (list, tuple)) else (raw,))
         ]
         async with self.lock:
@@ -130,8 +137,7 @@ class BatchConsumer:
             raise FatalServiceError(str(exc)) from exc
         except Exception:
             metrics().batch_failures.labels(self.name).inc()
-            logger.exception("%s: batch of %d failed; rewinding to retry", self.name,
-                             len(records))
+            logger.exception("%s: batch of %d failed; rewinding to retry", self.name, len(records))
             self._rewind(records)
             await asyncio.sleep(self.retry_delay_s)
             return

@@ -8,6 +8,7 @@ same event ids, and the router drops the duplicates: nothing lost, nothing twice
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from datetime import UTC, datetime
@@ -33,7 +34,9 @@ SLUG = "interpol"
 FLUSH_EVERY = 200
 
 
-def update_output(adapter: InterpolAdapter, signer: Signer, update: Update, now: datetime) -> Outbound:
+def update_output(
+    adapter: InterpolAdapter, signer: Signer, update: Update, now: datetime
+) -> Outbound:
     """The record an update becomes: a signed canonical event, or a dead letter."""
     item = update.item
     if not isinstance(item, Rejected):
@@ -43,15 +46,25 @@ def update_output(adapter: InterpolAdapter, signer: Signer, update: Update, now:
             trace = [("hub.received.ms", str(int(now.timestamp() * 1000)).encode())]
             return Outbound(CANONICAL, key, value, [*headers, *trace])
         item = result
-    reason = Reason(stage=item.stage, class_name="adapters.interpol",
-                    exception_class=item.error_class, message=item.reason, network=SLUG)
-    return Outbound(native_dlq(SLUG), update.entity_id.encode(), update.native,
-                    reason_headers(f"feed:{update.kind.lower()}", 0, -1, reason))
+    reason = Reason(
+        stage=item.stage,
+        class_name="adapters.interpol",
+        exception_class=item.error_class,
+        message=item.reason,
+        network=SLUG,
+    )
+    return Outbound(
+        native_dlq(SLUG),
+        update.entity_id.encode(),
+        update.native,
+        reason_headers(f"feed:{update.kind.lower()}", 0, -1, reason),
+    )
 
 
 class InterpolService:
-    def __init__(self, base_url: str, state_path: Path, outbox: Outbox, signer: Signer,
-                 interval_s: float) -> None:
+    def __init__(
+        self, base_url: str, state_path: Path, outbox: Outbox, signer: Signer, interval_s: float
+    ) -> None:
         self.adapter = InterpolAdapter()
         self.signer = signer
         self.outbox = outbox
@@ -81,8 +94,9 @@ class InterpolService:
             batch = Batch()
 
         async for update in self.poller.poll():
-            batch.outputs.append(update_output(self.adapter, self.signer, update,
-                                               datetime.now(UTC)))
+            batch.outputs.append(
+                update_output(self.adapter, self.signer, update, datetime.now(UTC))
+            )
             pending.append(update)
             if len(pending) >= FLUSH_EVERY:
                 await flush()
@@ -111,10 +125,8 @@ class InterpolService:
                     await self.poll_once()
                 except Exception:  # the feed or the broker failed: keep the place, try again
                     logger.exception("notice feed poll failed; retrying at the next interval")
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.interval_s)
-                except TimeoutError:
-                    pass
         finally:
             self.running = False
             await self.client.aclose()

@@ -53,7 +53,10 @@ class TransactionalOutbox:
         async with self.producer.transaction():
             for out in batch.outputs:
                 await self.producer.send(
-                    out.topic, out.value, key=out.key, partition=out.partition,
+                    out.topic,
+                    out.value,
+                    key=out.key,
+                    partition=out.partition,
                     headers=list(out.headers),
                 )
             if batch.offsets:
@@ -67,8 +70,11 @@ def group_outbox(settings: HubSettings, group_id: str) -> TransactionalOutbox:
     the group plus the instance, so a restarted instance fences its crashed predecessor."""
     member = f"{group_id}-{settings.instance}"
     return TransactionalOutbox(
-        settings.kafka_bootstrap, transactional_id=member, group_id=group_id,
-        transaction_timeout_ms=settings.transaction_timeout_ms, client_id=member,
+        settings.kafka_bootstrap,
+        transactional_id=member,
+        group_id=group_id,
+        transaction_timeout_ms=settings.transaction_timeout_ms,
+        client_id=member,
     )
 
 

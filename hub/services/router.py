@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import time
+from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
 
@@ -58,21 +57,32 @@ class RouterService:
         # desks are configuration: a changed file takes effect from the next batch on
         self.desks: Reloading[Desks] | None = (
             Reloading(settings.desks, load_desks, what="desks", on_reload=_count_reload)
-            if settings.desks is not None else None
+            if settings.desks is not None
+            else None
         )
         initial = self.desks.current() if self.desks is not None else load_desks(None)
         self._desks_in_use = initial
         self.core = RouterCore(
-            Router(initial), self.seen, self.cases,
-            replies_for=replies_through_router, networks=frozenset(slugs()),
+            Router(initial),
+            self.seen,
+            self.cases,
+            replies_for=replies_through_router,
+            networks=frozenset(slugs()),
             instance=settings.instance,
         )
         self.outbox = outbox or group_outbox(settings, GROUP)
         self.listener = RouterStateListener(settings.kafka_bootstrap, self.seen, self.cases)
         self.consumer = BatchConsumer(
-            broker, name="router", topics=[CANONICAL], group_id=GROUP, outbox=self.outbox,
-            work=self.work, after_commit=self.committed, listener=self.listener,
-            max_records=settings.batch_max_records, batch_timeout_ms=settings.batch_timeout_ms,
+            broker,
+            name="router",
+            topics=[CANONICAL],
+            group_id=GROUP,
+            outbox=self.outbox,
+            work=self.work,
+            after_commit=self.committed,
+            listener=self.listener,
+            max_records=settings.batch_max_records,
+            batch_timeout_ms=settings.batch_timeout_ms,
         )
 
     def _current_router(self) -> None:

@@ -25,8 +25,11 @@ async def load_state(
         return 0
     tps = [TopicPartition(t, p) for p in parts for t in (SEEN_STATE, CASE_STATE)]
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-        isolation_level="read_committed", auto_offset_reset="earliest",
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        auto_offset_reset="earliest",
     )
     await consumer.start()
     read = 0

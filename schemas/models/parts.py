@@ -18,7 +18,9 @@ from schemas.models.values import (
     Tlp,
 )
 
-Role = Literal["ACCUSED", "SUSPECT", "CONVICTED", "WITNESS", "VICTIM", "WANTED", "MISSING", "SUBJECT"]
+Role = Literal[
+    "ACCUSED", "SUSPECT", "CONVICTED", "WITNESS", "VICTIM", "WANTED", "MISSING", "SUBJECT"
+]
 
 
 class Part(BaseModel):

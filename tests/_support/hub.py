@@ -33,13 +33,15 @@ BIG = 26 * 1024 * 1024
 
 def hub_env(bootstrap: str, state_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    env.update({
-        "HUB_KAFKA_BOOTSTRAP": bootstrap,
-        "HUB_STATE_DIR": str(state_dir),
-        "HUB_PARTITIONS": str(PARTITIONS),
-        "HUB_TRANSACTION_TIMEOUT_MS": "10000",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "HUB_KAFKA_BOOTSTRAP": bootstrap,
+            "HUB_STATE_DIR": str(state_dir),
+            "HUB_PARTITIONS": str(PARTITIONS),
+            "HUB_TRANSACTION_TIMEOUT_MS": "10000",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -70,7 +72,10 @@ class ServiceProcess:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "hub", "serve", *self.args, "--metrics-port", str(self.port)],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
 
@@ -88,7 +93,9 @@ class ServiceProcess:
         deadline = time.monotonic() + timeout
         while not self.ready():
             if self.proc is not None and self.proc.poll() is not None:
-                raise AssertionError(f"{self.name} exited with {self.proc.returncode}:\n{self.tail()}")
+                raise AssertionError(
+                    f"{self.name} exited with {self.proc.returncode}:\n{self.tail()}"
+                )
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self.name} not ready after {timeout}s:\n{self.tail()}")
             await asyncio.sleep(0.2)
@@ -148,8 +155,13 @@ def expected_for(natives: Iterable[tuple[str, bytes]]) -> Expected:
 
 
 async def produce_natives(bootstrap: str, natives: Iterable[tuple[str, bytes]]) -> int:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
-                                enable_idempotence=True, max_request_size=BIG, linger_ms=5)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        max_request_size=BIG,
+        linger_ms=5,
+    )
     await producer.start()
     count = 0
     try:
@@ -184,9 +196,13 @@ class OutputReader:
             await self._task
 
     async def _run(self) -> None:
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None,
-                                    isolation_level="read_committed",
-                                    enable_auto_commit=False, fetch_max_bytes=64 * 1024 * 1024)
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=None,
+            isolation_level="read_committed",
+            enable_auto_commit=False,
+            fetch_max_bytes=64 * 1024 * 1024,
+        )
         await consumer.start()
         try:
             tps = [TopicPartition(t, p) for t, n in output_topics() for p in range(n)]
@@ -201,8 +217,9 @@ class OutputReader:
         finally:
             await consumer.stop()
 
-    async def wait_for(self, condition: Callable[[Landed], bool], timeout: float,
-                       what: str) -> None:
+    async def wait_for(
+        self, condition: Callable[[Landed], bool], timeout: float, what: str
+    ) -> None:
         deadline = time.monotonic() + timeout
         while not condition(self.landed):
             if self._task is not None and self._task.done():
@@ -231,8 +248,9 @@ def output_topics() -> list[tuple[str, int]]:
 
 async def output_ends(bootstrap: str) -> dict[TopicPartition, int]:
     """Where each output topic ends now: a test reads only what it caused after this."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                isolation_level="read_committed")
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, isolation_level="read_committed"
+    )
     await consumer.start()
     try:
         tps = [TopicPartition(t, p) for t, n in output_topics() for p in range(n)]
@@ -250,9 +268,14 @@ async def read_outputs(
     """Read every output topic (read_committed) from ``start`` (default: the beginning)
     until ``done`` says it has everything, or the timeout."""
     landed = Landed()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                isolation_level="read_committed", auto_offset_reset="earliest",
-                                enable_auto_commit=False, fetch_max_bytes=64 * 1024 * 1024)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        isolation_level="read_committed",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_bytes=64 * 1024 * 1024,
+    )
     await consumer.start()
     try:
         tps = [TopicPartition(t, p) for t, n in output_topics() for p in range(n)]
@@ -281,4 +304,3 @@ def _sort(topic: str, record: object, landed: Landed) -> None:
         landed.dlq[topic].append(record)
     elif topic.endswith(".out"):
         landed.out[topic].append(record)
-

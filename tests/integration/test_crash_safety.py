@@ -53,23 +53,32 @@ async def test_killing_router_and_adapters_loses_nothing_and_duplicates_nothing(
                 point = (kill + 1) / (KILLS + 2) + rng.uniform(-0.03, 0.03)
                 await reader.wait_for(
                     lambda landed, point=point: len(landed.desk_ids) >= point * total,
-                    timeout=300, what=f"{point:.0%} of the events")
+                    timeout=300,
+                    what=f"{point:.0%} of the events",
+                )
                 victims = rng.choice([[router], [adapters], [router, adapters]])
                 for victim in victims:
                     victim.kill()
                 for victim in victims:
                     victim.start()
             await reader.wait_for(
-                lambda landed: len(landed.desk_ids) >= total and all(
-                    len(landed.dlq[native_dlq(n)]) >= c for n, c in expected.dlq.items()),
-                timeout=600, what="every event on its desks and every bad input dead-lettered")
+                lambda landed: (
+                    len(landed.desk_ids) >= total
+                    and all(len(landed.dlq[native_dlq(n)]) >= c for n, c in expected.dlq.items())
+                ),
+                timeout=600,
+                what="every event on its desks and every bad input dead-lettered",
+            )
         finally:
             codes = [router.stop(), adapters.stop()]
         assert router.starts > 1, "the router never crashed"
         assert adapters.starts > 1, "the adapters never crashed"
     landed = reader.landed
-    wrong = {i: (landed.desk_ids.get(i), d) for i, d in expected.desks.items()
-             if sorted(landed.desk_ids.get(i, [])) != sorted(d)}
+    wrong = {
+        i: (landed.desk_ids.get(i), d)
+        for i, d in expected.desks.items()
+        if sorted(landed.desk_ids.get(i, [])) != sorted(d)
+    }
     assert not wrong, f"{len(wrong)} events lost or duplicated, e.g. {list(wrong.items())[:3]}"
     assert set(landed.desk_ids) == set(expected.desks), "events on the desks that nobody sent"
     for network, count in expected.dlq.items():

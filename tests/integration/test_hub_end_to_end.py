@@ -49,9 +49,10 @@ async def _run(kafka_bootstrap: str, state: Path, tmp_path: Path, feed) -> None:
     stream = traffic(seed=7, bad_ratio=0.1, tag=uuid.uuid4().hex)
     natives = [(n.network, n.value) for n in _take(stream, 120)]
     expected = expected_for(natives)
-    served = [("interpol", feed.answer(detail_target(kind, eid)).body)
-              for kind, eid in [("RED", f"2026/9{i:04d}") for i in range(5)]
-              + [("YELLOW", "2026/80001")]]
+    served = [
+        ("interpol", feed.answer(detail_target(kind, eid)).body)
+        for kind, eid in [("RED", f"2026/9{i:04d}") for i in range(5)] + [("YELLOW", "2026/80001")]
+    ]
     notices = expected_for(served)
     assert len(notices.desks) == 6
     expected.desks.update(notices.desks)
@@ -96,8 +97,9 @@ async def _run(kafka_bootstrap: str, state: Path, tmp_path: Path, feed) -> None:
         event = from_kafka(record.value, headers)
         assert record.key == event.caseid.encode()
         verify_wire(registry, attrs, canonical_json(json.loads(record.value)))
-        sdk = ce_kafka.from_binary_event(ce_kafka.KafkaMessage(
-            headers=dict(headers), key=record.key, value=record.value))
+        sdk = ce_kafka.from_binary_event(
+            ce_kafka.KafkaMessage(headers=dict(headers), key=record.key, value=record.value)
+        )
         assert sdk.get_id() == event.id
         assert sdk.get_extension("caseid") == event.caseid
 

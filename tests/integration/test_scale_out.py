@@ -28,8 +28,12 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def provenance_since(bootstrap: str, start: dict[int, int]) -> list[dict[str, object]]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                isolation_level="read_committed", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        isolation_level="read_committed",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     try:
         tps = [TopicPartition(PROVENANCE, p) for p in range(PARTITIONS)]
@@ -60,8 +64,7 @@ async def test_two_routers_share_the_partitions_and_one_survives_the_other(
     right = ServiceProcess("router-right", ["--router", "--instance", "right"], env, tmp_path)
     adapters = ServiceProcess("adapters", ["--all-adapters", "--instance", "so"], env, tmp_path)
     start = await output_ends(kafka_bootstrap)
-    prov_start = {tp.partition: off for tp, off in
-                  (await _ends(kafka_bootstrap)).items()}
+    prov_start = {tp.partition: off for tp, off in (await _ends(kafka_bootstrap)).items()}
     async with OutputReader(kafka_bootstrap, start) as reader:
         try:
             for s in (left, right, adapters):
@@ -70,13 +73,19 @@ async def test_two_routers_share_the_partitions_and_one_survives_the_other(
                 await s.wait_ready()
             await produce_natives(kafka_bootstrap, first)
             half = len(expected_for(first).desks)
-            await reader.wait_for(lambda landed: len(landed.desk_ids) >= half, timeout=300,
-                                  what="the first half on the desks")
+            await reader.wait_for(
+                lambda landed: len(landed.desk_ids) >= half,
+                timeout=300,
+                what="the first half on the desks",
+            )
             before = await provenance_since(kafka_bootstrap, prov_start)
             right.kill()
             await produce_natives(kafka_bootstrap, second)
-            await reader.wait_for(lambda landed: len(landed.desk_ids) >= len(expected.desks),
-                                  timeout=300, what="every event on its desks")
+            await reader.wait_for(
+                lambda landed: len(landed.desk_ids) >= len(expected.desks),
+                timeout=300,
+                what="every event on its desks",
+            )
             after = await provenance_since(kafka_bootstrap, prov_start)
         finally:
             codes = [left.stop(), adapters.stop()]
@@ -85,8 +94,11 @@ async def test_two_routers_share_the_partitions_and_one_survives_the_other(
     assert by_router_before == {"left", "right"}, "both routers should have routed events"
     right_partitions = {p["input"]["partition"] for p in before if p["router"] == "right"}  # type: ignore[index]
     seen_before = {p["event_id"] for p in before}
-    taken_over = {p["input"]["partition"] for p in after  # type: ignore[index]
-                  if p["router"] == "left" and p["event_id"] not in seen_before}
+    taken_over = {
+        p["input"]["partition"]
+        for p in after  # type: ignore[index]
+        if p["router"] == "left" and p["event_id"] not in seen_before
+    }
     assert right_partitions <= taken_over, "left did not take over right's partitions"
     landed = reader.landed
     for event_id, desks in expected.desks.items():
@@ -98,7 +110,8 @@ async def _ends(bootstrap: str) -> dict[TopicPartition, int]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     try:
-        return dict(await consumer.end_offsets(
-            [TopicPartition(PROVENANCE, p) for p in range(PARTITIONS)]))
+        return dict(
+            await consumer.end_offsets([TopicPartition(PROVENANCE, p) for p in range(PARTITIONS)])
+        )
     finally:
         await consumer.stop()

@@ -12,12 +12,23 @@ from hub.cli import app
 from hub.envelope import from_json_line
 
 GOLDEN = Path(__file__).resolve().parents[1] / "adapters"
-REFCO = json.dumps({
-    "version": "2.1", "tipo": "REMISION_CASO", "expediente": "MP-GT-1", "fiscalia": "FECO",
-    "pais": "Guatemala", "fecha": "27/11/2026 09:15", "nivel_reserva": "RESERVADO",
-    "delitos": ["Narcotráfico", "Lavado de dinero"], "hechos": "x",
-    "imputados": [{"nombres": "Ana", "primer_apellido": "Gómez", "nacionalidad": "salvadoreña"}],
-}, ensure_ascii=False)
+REFCO = json.dumps(
+    {
+        "version": "2.1",
+        "tipo": "REMISION_CASO",
+        "expediente": "MP-GT-1",
+        "fiscalia": "FECO",
+        "pais": "Guatemala",
+        "fecha": "27/11/2026 09:15",
+        "nivel_reserva": "RESERVADO",
+        "delitos": ["Narcotráfico", "Lavado de dinero"],
+        "hechos": "x",
+        "imputados": [
+            {"nombres": "Ana", "primer_apellido": "Gómez", "nacionalidad": "salvadoreña"}
+        ],
+    },
+    ensure_ascii=False,
+)
 
 runner = CliRunner()
 
@@ -45,10 +56,12 @@ def test_translate_reads_stdin_and_reports_a_rejection_on_stderr_with_exit_one()
 
 
 def test_a_batch_with_one_bad_row_prints_the_good_rows_and_names_the_bad_line() -> None:
-    csv = ("protocolo;pais_origem;data_registro;tipificacao;sigilo\r\n"
-           "A-1;BRA;21/11/2026;Lavagem de dinheiro;0\r\n"
-           "A-2;BRA;31/02/2026;Lavagem de dinheiro;0\r\n"
-           "A-3;BRA;22/11/2026;Tráfico de drogas;1\r\n").encode("latin-1")
+    csv = (
+        "protocolo;pais_origem;data_registro;tipificacao;sigilo\r\n"
+        "A-1;BRA;21/11/2026;Lavagem de dinheiro;0\r\n"
+        "A-2;BRA;31/02/2026;Lavagem de dinheiro;0\r\n"
+        "A-3;BRA;22/11/2026;Tráfico de drogas;1\r\n"
+    ).encode("latin-1")
     result = runner.invoke(app, ["translate", "rempm"], input=csv)
     assert result.exit_code == 1
     assert [from_json_line(x).data.reference for x in result.stdout.splitlines()] == ["A-1", "A-3"]

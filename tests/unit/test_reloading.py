@@ -23,8 +23,14 @@ def test_a_changed_desk_file_is_loaded_at_the_next_check_and_a_broken_one_is_not
     path.write_text(DESKS)
     clock = [0.0]
     events: list[tuple[str, bool]] = []
-    desks = Reloading(path, load_desks, what="desks", interval=1.0, clock=lambda: clock[0],
-                      on_reload=lambda what, ok: events.append((what, ok)))
+    desks = Reloading(
+        path,
+        load_desks,
+        what="desks",
+        interval=1.0,
+        clock=lambda: clock[0],
+        on_reload=lambda what, ok: events.append((what, ok)),
+    )
     first = desks.current()
     assert first.names == ("drug-trafficking", "triage")
 

@@ -28,19 +28,32 @@ from tests.samples import event
 def keys() -> tuple[Signer, KeyRegistry]:
     private = Ed25519PrivateKey.generate()
     registry = KeyRegistry()
-    record = registry.add("oas-hien", private.public_key(),
-                          not_before=datetime(2020, 1, 1, tzinfo=UTC),
-                          not_after=datetime.now(UTC) + timedelta(days=30))
+    record = registry.add(
+        "oas-hien",
+        private.public_key(),
+        not_before=datetime(2020, 1, 1, tzinfo=UTC),
+        not_after=datetime.now(UTC) + timedelta(days=30),
+    )
     return Signer(record.key_id, private), registry
 
 
 def core() -> RouterCore:
-    return RouterCore(Router(load_desks()), SeenByPartition(1000), CaseDesks(),
-                      replies_for=lambda n: n == "oas-hien", networks=frozenset({"oas-hien"}))
+    return RouterCore(
+        Router(load_desks()),
+        SeenByPartition(1000),
+        CaseDesks(),
+        replies_for=lambda n: n == "oas-hien",
+        networks=frozenset({"oas-hien"}),
+    )
 
 
-def inbound(signer: Signer, event_type: str = "cca.mla.request.v1", offset: int = 0,
-            tamper: bool = False, **overrides: object) -> Inbound:
+def inbound(
+    signer: Signer,
+    event_type: str = "cca.mla.request.v1",
+    offset: int = 0,
+    tamper: bool = False,
+    **overrides: object,
+) -> Inbound:
     key, value, headers = to_kafka(sign_event(event(event_type, **overrides), signer))
     if tamper:
         value = value.replace(b"REF-1", b"REF-2")
@@ -64,10 +77,16 @@ def test_a_signed_event_goes_to_its_desks_with_receipt_provenance_and_state(keys
     signer, registry = keys
     record = inbound(signer)
     batch, tally, _ = run(core(), registry, record)
-    assert topics(batch.outputs) == [CASE_STATE, "cca.desk.drug-trafficking.v1",
-                                     receipts_topic("oas-hien"), SEEN_STATE, PROVENANCE]
+    assert topics(batch.outputs) == [
+        CASE_STATE,
+        "cca.desk.drug-trafficking.v1",
+        receipts_topic("oas-hien"),
+        SEEN_STATE,
+        PROVENANCE,
+    ]
     desk = batch.outputs[1]
-    assert desk.value == record.value and desk.key == record.key  # forwarded byte for byte
+    assert desk.value == record.value
+    assert desk.key == record.key
     assert batch.offsets == {("cca.canonical.v1", 2): 1}
     provenance = json.loads(batch.outputs[-1].value or b"")
     assert provenance["signature_verified"] is True
@@ -83,7 +102,8 @@ def test_a_tampered_event_is_refused_to_the_dlq_and_reaches_no_desk(keys) -> Non
     reason = read_reason(batch.outputs[0].headers)
     assert reason["exception.class.name"] == "bad_signature"
     assert reason["stage"] == "verify"
-    assert reason["topic"] == "cca.canonical.v1" and reason["offset"] == "0"
+    assert reason["topic"] == "cca.canonical.v1"
+    assert reason["offset"] == "0"
     assert tally.refused == {("oas-hien", "bad_signature"): 1}
 
 
@@ -127,8 +147,9 @@ def test_a_batch_that_is_not_committed_leaves_no_memory(keys) -> None:  # type: 
 def test_a_status_update_reaches_the_desks_of_its_request(keys) -> None:  # type: ignore[no-untyped-def]
     signer, registry = keys
     rc = core()
-    request = inbound(signer, "cca.mla.request.v1",
-                      offences=[{"label": "Lavado de dinero", "iccs": "07041"}])
+    request = inbound(
+        signer, "cca.mla.request.v1", offences=[{"label": "Lavado de dinero", "iccs": "07041"}]
+    )
     _, _, pending = run(rc, registry, request)
     rc.apply(pending)
     status = inbound(signer, "cca.request.status.v1", offset=1, offences=[])

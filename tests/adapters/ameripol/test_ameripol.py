@@ -44,7 +44,9 @@ CON DESTINO AL PUERTO DE MANZANILLO. SE SOLICITA INSPECCION.
 FIN DEL MENSAJE
 """
 
-TestAmeripolAdapterConformance = conformance_tests(AmeripolAdapter, GOLDEN, min_cases=6, registered=True)
+TestAmeripolAdapterConformance = conformance_tests(
+    AmeripolAdapter, GOLDEN, min_cases=6, registered=True
+)
 
 
 def cli(native: str, tmp_path: Path) -> tuple[int, list[CanonicalEvent], list[str]]:

@@ -26,7 +26,9 @@ GOLDEN = Path(__file__).parent / "golden"
 SPEC_LIST = GOLDEN / "spec_list_page_of_two_red_summaries" / "native.json"
 SPEC_DETAIL = GOLDEN / "spec_red_notice_detail_drug_trafficking" / "native.json"
 
-TestInterpolAdapterConformance = conformance_tests(InterpolAdapter, GOLDEN, min_cases=6, registered=True)
+TestInterpolAdapterConformance = conformance_tests(
+    InterpolAdapter, GOLDEN, min_cases=6, registered=True
+)
 
 
 def translate_with_cli(path: Path) -> list[CanonicalEvent]:

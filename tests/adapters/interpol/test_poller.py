@@ -19,7 +19,6 @@ from adapters.interpol.document import content_hash
 from adapters.interpol.poller import KindReport, NoticePoller, PollerSettings, Update
 from adapters.interpol.state import NoticeState
 from adapters.sdk.contract import Draft, Rejected
-from schemas import Notice
 from hub.demo.feed import (
     Answer,
     FeedServer,
@@ -31,6 +30,7 @@ from hub.demo.feed import (
     running_feed,
     yellow_detail,
 )
+from schemas import Notice
 
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
 PER_PAGE = 3

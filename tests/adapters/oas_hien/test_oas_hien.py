@@ -22,7 +22,9 @@ MLA_EXAMPLE = GOLDEN / "mla_request_in_prefixed_namespace" / "native.xml"
 EXTRADITION_EXAMPLE = GOLDEN / "extradition_request_in_default_namespace" / "native.xml"
 STATUS_UPDATE = GOLDEN / "status_update_lands_on_the_request_case" / "native.xml"
 
-TestOasHienAdapterConformance = conformance_tests(OasHienAdapter, GOLDEN, min_cases=6, registered=True)
+TestOasHienAdapterConformance = conformance_tests(
+    OasHienAdapter, GOLDEN, min_cases=6, registered=True
+)
 
 
 def translate_with_cli(path: Path) -> CanonicalEvent:
