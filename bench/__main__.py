@@ -16,6 +16,7 @@ from typing import Any
 
 RESULTS = Path(__file__).with_name("results")
 SMOKE_MESSAGES, SMOKE_LATENCY_S = 300, 1.5
+FULL_MESSAGES = 40_000
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -29,7 +30,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"unknown variant(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
     options = Options(
-        messages=args.messages or (SMOKE_MESSAGES if args.smoke else 20_000),
+        messages=args.messages or (SMOKE_MESSAGES if args.smoke else FULL_MESSAGES),
         latency_s=args.latency_s or (SMOKE_LATENCY_S if args.smoke else 10.0),
         partitions=args.partitions,
         variants=variants,
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="measure every variant on the run's own broker")
-    run.add_argument("--messages", type=int, help="N of the drain (20000; smoke 300)")
+    run.add_argument("--messages", type=int, help="N of the drain (40000; smoke 300)")
     run.add_argument("--latency-s", type=float, help="seconds per latency phase (10; smoke 1.5)")
     run.add_argument("--smoke", action="store_true", help="a few hundred messages: does it work")
     run.add_argument("--out", type=Path, default=RESULTS / "latest.json")

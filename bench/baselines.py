@@ -6,9 +6,11 @@
 Every producer is ``acks=all`` and idempotent with ``linger_ms=5``, as the hub's are, and
 takes batches of up to 1 MB per partition (``max_batch_size``).
 
-- ``raw``: aiokafka alone, batches of up to 1000 records; each batch's offsets are
-  committed once its records are acknowledged, while the next batch is already being sent
-  (at-least-once). Key and headers are kept. The ceiling for any Python hub here.
+- ``raw``: aiokafka alone, batches of up to 1000 records, each input partition's records
+  built into whole producer batches for the same output partition (``send_batch``: the
+  fastest way aiokafka has); each batch's offsets are committed once its records are
+  acknowledged, while the next batch is already being sent (at-least-once). Key and
+  headers are kept. The ceiling for any Python hub here.
 - ``raw-txn``: the same, with one Kafka transaction per batch carrying its offsets and a
   ``read_committed`` consumer: the hub's own delivery guarantee, at the raw client's cost.
 - ``faststream``: a FastStream app whose handler takes and returns only the body, one
@@ -31,7 +33,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.structs import TopicPartition
+from aiokafka.structs import ConsumerRecord, TopicPartition
 
 BIG = 26 * 1024 * 1024
 BATCH = 1000
@@ -74,6 +76,28 @@ async def _commit_when_acked(
     await consumer.commit(offsets)
 
 
+async def _send_batches(
+    producer: AIOKafkaProducer, sink: str, batches: dict[TopicPartition, list[ConsumerRecord]]
+) -> tuple[list[asyncio.Future[object]], dict[TopicPartition, int]]:
+    """Each input partition's records as whole batches to the same output partition (the
+    topics have as many partitions, and a key lands on the same number in both), so no
+    record pays for aiokafka's per-message ``send`` nor the key hash."""
+    futures: list[asyncio.Future[object]] = []
+    offsets: dict[TopicPartition, int] = {}
+    for tp, records in batches.items():
+        batch = producer.create_batch()
+        for r in records:
+            headers = list(r.headers)
+            if batch.append(timestamp=None, key=r.key, value=r.value, headers=headers) is None:
+                futures.append(await producer.send_batch(batch, sink, partition=tp.partition))
+                batch = producer.create_batch()
+                batch.append(timestamp=None, key=r.key, value=r.value, headers=headers)
+        if batch.record_count():
+            futures.append(await producer.send_batch(batch, sink, partition=tp.partition))
+        offsets[tp] = records[-1].offset + 1
+    return futures, offsets
+
+
 async def raw(args: argparse.Namespace) -> None:
     consumer = AIOKafkaConsumer(
         args.source,
@@ -92,14 +116,7 @@ async def raw(args: argparse.Namespace) -> None:
             batches = await consumer.getmany(timeout_ms=100, max_records=BATCH)
             if not batches:
                 continue
-            futures = []
-            offsets = {}
-            for tp, records in batches.items():
-                for r in records:
-                    futures.append(
-                        await producer.send(args.sink, r.value, key=r.key, headers=list(r.headers))
-                    )
-                offsets[tp] = records[-1].offset + 1
+            futures, offsets = await _send_batches(producer, args.sink, batches)
             pending = asyncio.ensure_future(_commit_when_acked(futures, offsets, consumer, pending))
         if pending is not None:
             await pending
@@ -127,11 +144,7 @@ async def raw_txn(args: argparse.Namespace) -> None:
             if not batches:
                 continue
             async with producer.transaction():
-                offsets = {}
-                for tp, records in batches.items():
-                    for r in records:
-                        await producer.send(args.sink, r.value, key=r.key, headers=list(r.headers))
-                    offsets[tp] = records[-1].offset + 1
+                _, offsets = await _send_batches(producer, args.sink, batches)
                 await producer.send_offsets_to_transaction(offsets, args.group)
     finally:
         await consumer.stop()

@@ -32,7 +32,7 @@ from hub.signing import Signer
 from hub.topics import CANONICAL, native_in
 
 SEED = 20261201
-NATIVES = 80_000
+NATIVES = 120_000
 CANONICAL_RECORDS = 4_000
 ARRIVAL_MS = int(datetime(2026, 12, 1, tzinfo=UTC).timestamp() * 1000)
 HASH_FILE = Path(__file__).with_name("corpus.sha256")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -26,6 +27,28 @@ def cpu_seconds(pid: int) -> float | None:
     fields = raw[raw.rindex(b")") + 2 :].split()
     # after the command come state (field 3) ...; utime and stime are fields 14 and 15
     return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds per kind of thread of ``pid`` (names with their numbers taken out, so
+    a pool's threads add up), e.g. a JVM's request handlers, network threads, compilers
+    and garbage collectors."""
+    out: dict[str, float] = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat", "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            continue
+        name = raw[raw.index(b"(") + 1 : raw.rindex(b")")].decode(errors="replace")
+        kind = re.sub(r"[-#]?\d+", "", name).strip("-# ") or name
+        fields = raw[raw.rindex(b")") + 2 :].split()
+        out[kind] = out.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / TICKS
+    return out
 
 
 class CpuSampler:

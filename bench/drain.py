@@ -15,10 +15,12 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 
+from bench.cpu import thread_cpu
 from bench.variants.base import DrainOutputs, RunContext, Target
 
 POLL_S = 0.2
 MIN_WINDOW_S = 0.25
+BROKER_THREADS = 8
 BROKER = "broker"
 BENCH = "bench"  # this process: the orchestrator and the latency consumer
 
@@ -34,6 +36,9 @@ class Throughput:
     cpu_us_per_message: dict[str, float] = field(default_factory=dict)
     #: CPU cores busy on average over the drain, per process
     cpu_cores: dict[str, float] = field(default_factory=dict)
+    #: the broker's CPU by kind of thread, from the start of the processes to the end of
+    #: the drain (start-up included), per message: where the broker's share goes
+    broker_threads_us_per_message: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -94,6 +99,7 @@ def cpu_figures(
 
 async def drain(ctx: RunContext, target: Target, messages: int, *, timeout_s: float) -> Throughput:
     await target.prefill(ctx, messages)
+    threads_before = thread_cpu(ctx.broker_pid) if ctx.broker_pid is not None else {}
     started = time.time()
     target.start(ctx)
     await poll_until(
@@ -102,6 +108,15 @@ async def drain(ctx: RunContext, target: Target, messages: int, *, timeout_s: fl
         what=lambda: f"{target.name} drain ({target.waiting})",
     )
     ctx.sampler.sample()
+    threads = {}
+    if ctx.broker_pid is not None:
+        after = thread_cpu(ctx.broker_pid)
+        used = {k: v - threads_before.get(k, 0.0) for k, v in after.items()}
+        threads = {
+            k: round(v / messages * 1e6, 1)
+            for k, v in sorted(used.items(), key=lambda kv: -kv[1])[:BROKER_THREADS]
+            if v > 0
+        }
     outputs = await target.collect(ctx)
     if len(outputs.final) != messages:
         raise RuntimeError(f"{target.name}: {len(outputs.final)} messages out of {messages}")
@@ -116,4 +131,5 @@ async def drain(ctx: RunContext, target: Target, messages: int, *, timeout_s: fl
         output_records=outputs.records,
         cpu_us_per_message={k: round(v, 1) for k, v in per_message.items()},
         cpu_cores={k: round(v, 2) for k, v in cores.items()},
+        broker_threads_us_per_message=threads,
     )

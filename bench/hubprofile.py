@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 from pathlib import Path
 
 from bench import profile
@@ -10,12 +11,15 @@ from bench.drain import poll_until
 from bench.variants.base import RunContext, Target
 
 SECONDS = 20
+MIN_MESSAGES = 1000
 
 
 async def profile_hub(
     ctx: RunContext, target: Target, rate: float, out_dir: Path, seconds: int = SECONDS
 ) -> dict[str, object]:
     count = min(target.available(ctx), int(rate * (seconds + 5)))
+    if count < MIN_MESSAGES:
+        return {"skipped": f"only {count} unused natives left in the corpus"}
     await target.prefill(ctx, count)
     recorders = {
         child.name: (
@@ -36,12 +40,17 @@ async def profile_hub(
             error = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace")
             out[name] = {"error": error.strip()[-500:]}
             continue
-        stacks = profile.parse(path.read_text())
+        text = path.read_text()
+        stacks = profile.parse(text)
         svg = path.with_suffix(".svg")
         svg.write_text(profile.flamegraph(stacks, f"hub {name}: where its CPU goes"))
+        # the collapsed stacks stay for a closer look, compressed (they run to megabytes)
+        packed = path.with_suffix(".txt.gz")
+        packed.write_bytes(gzip.compress(text.encode(), mtime=0))
+        path.unlink()
         out[name] = {
             **profile.summarise(stacks).to_json(),
-            "collapsed": path.name,
+            "collapsed": packed.name,
             "flamegraph": svg.name,
         }
     return out

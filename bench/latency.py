@@ -41,6 +41,9 @@ class Latency:
     mean_ms: float | None
     #: how late the generator itself ran at worst (its delay is part of the latency)
     generator_behind_max_ms: float
+    #: median time from due to the output record's creation by the last process; the rest
+    #: of the latency is its commit, the broker, and the measuring consumer
+    p50_until_sent_ms: float | None
     cpu_us_per_message: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
@@ -84,6 +87,8 @@ async def measure(
     )
     await consumer.start()
     latencies: list[float] = []
+    #: the part of each latency before the last process sent the output record
+    to_send: list[float] = []
     received = 0
     try:
         consumer.assign(tps)
@@ -123,6 +128,7 @@ async def measure(
                     received += 1
                     if due >= start_at + warmup_s:
                         latencies.append(now - due)
+                        to_send.append(r.timestamp / 1000 - due)
             if generator.proc is not None and generator.proc.poll() not in (None, 0):
                 generator.check_alive()
         last = time.time()
@@ -138,6 +144,7 @@ async def measure(
     cpu = {n: ctx.sampler.used(n, start_at, last) / count * 1e6 for n in [*names, BENCH]}
     ctx.sampler.forget(LOADGEN)
     latencies.sort()
+    to_send.sort()
 
     def ms(value: float | None) -> float | None:
         return None if value is None else round(value * 1000, 2)
@@ -156,5 +163,6 @@ async def measure(
         max_ms=ms(latencies[-1] if have else None),
         mean_ms=ms(sum(latencies) / len(latencies) if have else None),
         generator_behind_max_ms=round(report["behind_max_s"] * 1000, 2),
+        p50_until_sent_ms=ms(percentile(to_send, 0.50) if have else None),
         cpu_us_per_message={k: round(v, 1) for k, v in cpu.items()},
     )

@@ -27,7 +27,9 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
+from adapters.sdk.registry import adapter_class
 from hub.metrics import HubMetrics, metrics
+from hub.topics import CANONICAL, native_in, receipts_topic
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +115,6 @@ def hub_groups(
     """Every consumer group of a hub running these networks' adapters: the router, one
     adapter group per network (a polled feed has none), and a receipts group for each
     network that gets its replies through the router."""
-    from adapters.sdk.registry import adapter_class
-    from hub.topics import CANONICAL, native_in, receipts_topic
-
     groups = [GroupTopics("cca-router", (CANONICAL,))]
     for slug in sorted(networks):
         if slug in polled:
@@ -148,14 +147,19 @@ class LagReader:
     reads. Every method needs :meth:`start` first."""
 
     def __init__(
-        self, bootstrap: str, *, client_id: str = "cca-hub-lag", request_timeout_ms: int = 10_000
+        self,
+        bootstrap: str | Sequence[str],
+        *,
+        client_id: str = "cca-hub-lag",
+        request_timeout_ms: int = 10_000,
     ) -> None:
-        self.bootstrap = bootstrap
+        servers = [bootstrap] if isinstance(bootstrap, str) else list(bootstrap)
+        self.bootstrap = ",".join(servers)
         self.admin = AIOKafkaAdminClient(
-            bootstrap_servers=bootstrap, client_id=client_id, request_timeout_ms=request_timeout_ms
+            bootstrap_servers=servers, client_id=client_id, request_timeout_ms=request_timeout_ms
         )
         self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap,
+            bootstrap_servers=servers,
             client_id=client_id,
             group_id=None,
             isolation_level="read_committed",

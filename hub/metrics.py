@@ -7,8 +7,24 @@ from collections.abc import Iterable
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
-LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-                   30.0)
+from hub.signing import VERIFICATION_REASONS
+
+LATENCY_BUCKETS = (
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
+    30.0,
+)
 
 
 class HubMetrics:
@@ -17,47 +33,87 @@ class HubMetrics:
             return Counter(name, doc, labels, registry=registry)
 
         self.registry = registry
-        self.messages_in = counter("hub_messages_in_total",
-                                   "native messages read from a network's topic", ("network",))
-        self.events_out = counter("hub_events_published_total",
-                                  "canonical events an adapter published", ("network",))
-        self.messages_out = counter("hub_messages_out_total",
-                                    "canonical events routed to a desk", ("network", "desk"))
-        self.rejected = counter("hub_rejected_total",
-                                "records refused, by stage and reason class",
-                                ("network", "reason"))
-        self.dlq = counter("hub_dlq_total", "records written to a dead-letter topic",
-                           ("network", "dlq"))
-        self.duplicates = counter("hub_duplicates_dropped_total",
-                                  "events dropped because their id was already routed",
-                                  ("network",))
-        self.signature_failures = counter("hub_signature_failures_total",
-                                          "events whose origin signature was refused",
-                                          ("network", "reason"))
-        self.receipts = counter("hub_receipts_total", "native receipts sent to a network",
-                                ("network",))
-        self.batch_failures = counter("hub_batch_failures_total",
-                                      "batches whose transaction failed and were retried",
-                                      ("service",))
-        self.config_reloads = counter("hub_config_reloads_total",
-                                      "configuration reloads (desks, keys)", ("what", "outcome"))
-        self.interpol_polls = counter("hub_interpol_polls_total",
-                                      "notice feed polls by outcome", ("kind", "outcome"))
-        self.stage_seconds = Histogram("hub_stage_seconds", "time spent per processing stage",
-                                       ("stage",), buckets=LATENCY_BUCKETS, registry=registry)
+        self.messages_in = counter(
+            "hub_messages_in_total", "native messages read from a network's topic", ("network",)
+        )
+        self.events_out = counter(
+            "hub_events_published_total", "canonical events an adapter published", ("network",)
+        )
+        self.messages_out = counter(
+            "hub_messages_out_total", "canonical events routed to a desk", ("network", "desk")
+        )
+        self.rejected = counter(
+            "hub_rejected_total",
+            "records refused, by stage and reason class",
+            ("network", "reason"),
+        )
+        self.dlq = counter(
+            "hub_dlq_total", "records written to a dead-letter topic", ("network", "dlq")
+        )
+        self.duplicates = counter(
+            "hub_duplicates_dropped_total",
+            "events dropped because their id was already routed",
+            ("network",),
+        )
+        self.signature_failures = counter(
+            "hub_signature_failures_total",
+            "events whose origin signature was refused",
+            ("network", "reason"),
+        )
+        self.receipts = counter(
+            "hub_receipts_total", "native receipts sent to a network", ("network",)
+        )
+        self.batch_failures = counter(
+            "hub_batch_failures_total",
+            "batches whose transaction failed and were retried",
+            ("service",),
+        )
+        self.config_reloads = counter(
+            "hub_config_reloads_total",
+            "configuration reloads (desks, key registry)",
+            ("what", "outcome"),
+        )
+        self.interpol_polls = counter(
+            "hub_interpol_polls_total", "notice feed polls by outcome", ("kind", "outcome")
+        )
+        self.stage_seconds = Histogram(
+            "hub_stage_seconds",
+            "time spent per processing stage",
+            ("stage",),
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
         self.end_to_end_seconds = Histogram(
             "hub_end_to_end_seconds",
             "native message arrival to routed on the desks (commit of the routing transaction)",
-            ("network",), buckets=LATENCY_BUCKETS, registry=registry)
-        self.adapter_up = Gauge("hub_adapter_up", "1 while an adapter service is consuming",
-                                ("network",), registry=registry)
-        self.consumer_lag = Gauge("hub_consumer_lag", "records behind the end of a partition",
-                                  ("group", "topic", "partition"), registry=registry)
-        self.last_message = Gauge("hub_last_message_timestamp_seconds",
-                                  "when a network's last native message arrived", ("network",),
-                                  registry=registry)
-        self.ready = Gauge("hub_ready", "1 while this readiness check of the service passes "
-                           "(the checks of /health)", ("check",), registry=registry)
+            ("network",),
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.adapter_up = Gauge(
+            "hub_adapter_up",
+            "1 while an adapter service is consuming",
+            ("network",),
+            registry=registry,
+        )
+        self.consumer_lag = Gauge(
+            "hub_consumer_lag",
+            "records behind the end of a partition",
+            ("group", "topic", "partition"),
+            registry=registry,
+        )
+        self.last_message = Gauge(
+            "hub_last_message_timestamp_seconds",
+            "when a network's last native message arrived",
+            ("network",),
+            registry=registry,
+        )
+        self.ready = Gauge(
+            "hub_ready",
+            "1 while this readiness check of the service passes (the checks of /health)",
+            ("check",),
+            registry=registry,
+        )
 
     def announce(
         self,
@@ -74,9 +130,8 @@ class HubMetrics:
 
         ``router_networks``: every network the router may see (plus ``unknown``);
         ``adapters``: (network, gets receipts) of this process's adapter services;
-        ``reloads``: what configuration the process reloads while it runs (``keys``)."""
-        from hub.signing import VERIFICATION_REASONS
-
+        ``reloads``: what configuration the process reloads while it runs
+        (``key registry``, ``desks``)."""
         for network in router_networks:
             for reason in VERIFICATION_REASONS:
                 self.signature_failures.labels(network, reason)

@@ -158,7 +158,7 @@ def status_command(
 
     async def main() -> Status:
         reader = LagReader(
-            settings.kafka_bootstrap,
+            settings.bootstrap_servers,
             client_id="cca-hub-status",
             request_timeout_ms=int(min(timeout, 30.0) * 1000),
         )

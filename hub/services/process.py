@@ -13,11 +13,11 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
 
 from adapters.sdk.registry import slugs
+from hub.keys.store import KeyStore
 from hub.lag import GroupTopics, LagCollector, LagReader, hub_groups, merged
 from hub.metrics import metrics
 from hub.observability import HealthServer
 from hub.services.adapter import AdapterService
-from hub.keys.store import KeyStore
 from hub.services.batching import BatchConsumer
 from hub.services.interpol import InterpolService
 from hub.services.outbox import Outbox, group_outbox
@@ -55,11 +55,15 @@ class ServiceProcess:
         self._stop = asyncio.Event()
         lag_client = f"{name}-lag-{settings.instance}"
         self.lag = LagCollector(
-            lambda: LagReader(settings.kafka_bootstrap, client_id=lag_client),
+            lambda: LagReader(settings.bootstrap_servers, client_id=lag_client),
             # every service reports every group: the lag still shows when its reader is down
-            merged(hub_groups(slugs()), [
-                GroupTopics(c.subscriber.group_id or c.name, tuple(c.subscriber.topic_names))
-                for c in self.consumers]),
+            merged(
+                hub_groups(slugs()),
+                [
+                    GroupTopics(c.subscriber.group_id or c.name, tuple(c.subscriber.topic_names))
+                    for c in self.consumers
+                ],
+            ),
             after_each=self.publish_readiness,
         )
 
@@ -102,9 +106,12 @@ class ServiceProcess:
         for name, ok in checks.items():
             m.ready.labels(name).set(int(ok))
         for slug in self.slugs:
-            own = [ok for name, ok in checks.items()
-                   if name in (f"adapter-{slug}", f"receipts-{slug}")
-                   or (slug == "interpol" and name == "interpol-poller")]
+            own = [
+                ok
+                for name, ok in checks.items()
+                if name in (f"adapter-{slug}", f"receipts-{slug}")
+                or (slug == "interpol" and name == "interpol-poller")
+            ]
             m.adapter_up.labels(slug).set(int(checks["broker"] and bool(own) and all(own)))
 
     @property
@@ -121,7 +128,10 @@ class ServiceProcess:
             + ([("interpol", False)] if self.interpol is not None else []),
             interpol_kinds=self.interpol.poller.settings.kinds if self.interpol else (),
             consumers=[c.name for c in self.consumers],
-            reloads=["keys"] if self.router is not None else [],
+            # the `what` of the router's reloaders (hub/keys/reload.py, hub/services/router.py)
+            reloads=(
+                ["key registry", *(["desks"] if self.settings.desks else [])] if self.router else []
+            ),
         )
 
     async def run(self) -> int:
@@ -137,12 +147,16 @@ class ServiceProcess:
         self._announce()
         lag_task = asyncio.ensure_future(self.lag.run(self._stop))
         if self.settings.metrics_port is not None:
-            self.health = HealthServer(self.settings.metrics_host, self.settings.metrics_port,
-                                       self.checks)
+            self.health = HealthServer(
+                self.settings.metrics_host, self.settings.metrics_port, self.checks
+            )
             port = await self.health.start()
             logger.info("serving /metrics and /health on %s:%d", self.settings.metrics_host, port)
-        poller = (asyncio.ensure_future(self.interpol.run(self._stop))
-                  if self.interpol is not None else None)
+        poller = (
+            asyncio.ensure_future(self.interpol.run(self._stop))
+            if self.interpol is not None
+            else None
+        )
         stop_wait: asyncio.Future[object] = asyncio.ensure_future(self._stop.wait())
         done, _ = await asyncio.wait({stop_wait, fatal}, return_when=asyncio.FIRST_COMPLETED)
         code = 3 if fatal in done else 0

@@ -222,7 +222,7 @@ def test_announced_series_exist_at_zero_before_the_first_event(reason: str) -> N
         adapters=[("aiamp", True)],
         interpol_kinds=["RED"],
         consumers=["router"],
-        reloads=["keys"],
+        reloads=["key registry"],
     )
     for network in ("refco", "unknown"):
         labels = {"network": network, "reason": reason}
@@ -231,5 +231,5 @@ def test_announced_series_exist_at_zero_before_the_first_event(reason: str) -> N
     assert value(registry, "hub_receipts_total", network="aiamp") == 0
     assert value(registry, "hub_interpol_polls_total", kind="red", outcome="complete") == 0
     assert value(registry, "hub_batch_failures_total", service="router") == 0
-    assert value(registry, "hub_config_reloads_total", what="keys", outcome="failed") == 0
+    assert value(registry, "hub_config_reloads_total", what="key registry", outcome="failed") == 0
     assert value(registry, "hub_messages_in_total", network="refco") is None
