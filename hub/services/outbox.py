@@ -39,6 +39,11 @@ class TransactionalOutbox:
             enable_idempotence=True,
             acks="all",
             linger_ms=5,
+            # a batch per partition, not aiokafka's 16 KB (about ten events)
+            max_batch_size=1024 * 1024,
+            # Kafka 4 answers a transaction still being verified with NOT_ENOUGH_REPLICAS;
+            # aiokafka's default 100 ms back-off would then stall the whole transaction
+            retry_backoff_ms=10,
             max_request_size=MAX_REQUEST_BYTES,
             transaction_timeout_ms=transaction_timeout_ms,
         )
