@@ -10,17 +10,17 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from adapters.refco import RefcoAdapter
-from adapters.sdk.contract import Receipt, Reject, Rejected, Translated
+from adapters.sdk.contract import Receipt, Rejected, Translated
 from adapters.sdk.kit import RECEIVED, conformance_tests
 from adapters.sdk.pipeline import translate
 from hub.cli import app
 from hub.desks import load_desks
 from hub.envelope import CanonicalEvent, from_structured
 from hub.routing import Router
+from tests._support.json_mutation import check_any_value_at_any_key
 
 GOLDEN = Path(__file__).parent / "golden"
 FIRST_EXAMPLE = GOLDEN / "v21_trafficking_referral_from_guatemala" / "native.json"
@@ -295,48 +295,8 @@ def test_no_reply_when_the_referral_was_refused() -> None:
     assert RefcoAdapter().render(Receipt(received=RECEIVED)) is None
 
 
-def _paths(value: object, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
-    """Every key path inside a JSON value, the value's own sub-values included."""
-    found: list[tuple[str | int, ...]] = []
-    items: list[tuple[str | int, object]] = []
-    if isinstance(value, dict):
-        items = list(value.items())
-    elif isinstance(value, list):
-        items = list(enumerate(value))
-    for key, child in items:
-        found.append((*prefix, key))
-        found.extend(_paths(child, (*prefix, key)))
-    return found
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=6,
-)
-
-
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.data())
 def test_any_value_at_any_key_is_read_or_refused_with_a_reason(data: st.DataObject) -> None:
     case = data.draw(st.sampled_from(TRANSLATING_CASES))
-    message = json.loads((GOLDEN / case / "native.json").read_bytes())
-    path = data.draw(st.sampled_from(_paths(message)))
-    parent: Any = message
-    for key in path[:-1]:
-        parent = parent[key]
-    if data.draw(st.booleans()) and isinstance(parent, dict):
-        del parent[path[-1]]
-    else:
-        parent[path[-1]] = data.draw(JSON_VALUES)
-    raw = json.dumps(message, ensure_ascii=False).encode("utf-8")
-    reason = "translated"
-    try:
-        list(RefcoAdapter().parse(raw))
-    except Reject as exc:
-        reason = exc.reason
-    except ValidationError as exc:  # a model field refused it: the pipeline names the field
-        reason = str(exc)
-    assert reason.strip()
+    check_any_value_at_any_key(RefcoAdapter(), GOLDEN / case / "native.json", data)
