@@ -132,12 +132,20 @@ class HubMetrics:
         ``adapters``: (network, gets receipts) of this process's adapter services;
         ``reloads``: what configuration the process reloads while it runs
         (``key registry``, ``desks``)."""
+        if router_networks:
+            for stage in ("validate", "verify", "route", "publish"):
+                self.stage_seconds.labels(stage)
         for network in router_networks:
+            # histograms too: a latency series born with its first burst has no rate yet
+            self.end_to_end_seconds.labels(network)
             for reason in VERIFICATION_REASONS:
                 self.signature_failures.labels(network, reason)
             self.rejected.labels(network, "router:invalid")
             self.dlq.labels(network, "router")
             self.duplicates.labels(network)
+        if adapters:
+            for stage in ("translate", "publish"):
+                self.stage_seconds.labels(stage)
         for network, replies in adapters:
             self.messages_in.labels(network)
             self.events_out.labels(network)
