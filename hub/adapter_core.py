@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from adapters.sdk.contract import Adapter, Receipt, Rejected, Translated
 from adapters.sdk.pipeline import iter_translate
 from hub.dlq import Reason, dead_letter_headers
-from hub.envelope import to_kafka
-from hub.envelope.sealing import sign_event
+from hub.envelope import from_kafka
+from hub.envelope.sealing import signed_record
 from hub.records import Batch, Inbound, Outbound
 from hub.signing import Signer
 from hub.topics import CANONICAL, native_dlq, native_out
@@ -64,7 +64,7 @@ class AdapterCore:
             ("hub.received.ms", str(arrival_ms).encode()),
         ]
         for item in accepted:
-            key, data, headers = to_kafka(sign_event(item.event, self.signer))
+            key, data, headers = signed_record(item.event, self.signer)
             batch.outputs.append(Outbound(CANONICAL, key, data, [*headers, *trace]))
         tally.translate_s.append(time.perf_counter() - started)
         tally.translated += len(accepted)
@@ -107,8 +107,6 @@ class AdapterCore:
 
 def receipt_output(adapter: Adapter, record: Inbound, now: datetime) -> Outbound | None:
     """The native reply for one routed event (from the router's receipts topic)."""
-    from hub.envelope import from_kafka
-
     event = from_kafka(record.value, record.headers)
     reply = adapter.render(Receipt(received=now, accepted=(event,), accepted_records=(None,)))
     if reply is None:

@@ -10,7 +10,7 @@ import typer
 from adapters.sdk.registry import slugs
 from hub.desks import DeskConfigError, load_desks
 from hub.settings import HubSettings
-from hub.topics import hub_topics
+from hub.topics import TopicSpec, hub_topics
 from hub.topics_admin import ensure_topics
 
 app = typer.Typer(help="Create and list the hub's Kafka topics.", no_args_is_help=True)
@@ -20,7 +20,7 @@ Bootstrap = Annotated[
 ]
 
 
-def _plan(settings: HubSettings) -> list:  # type: ignore[type-arg]
+def _plan(settings: HubSettings) -> list[TopicSpec]:
     try:
         desks = load_desks(settings.desks)
     except DeskConfigError as exc:

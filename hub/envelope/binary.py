@@ -12,14 +12,17 @@ HEADER_PREFIX = "ce_"
 MAX_VALUE_BYTES = 8 * 1024 * 1024
 
 
-def to_kafka(event: CanonicalEvent) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
-    """(key, value, headers) for one event; the key is the CCA case id."""
+def to_kafka(
+    event: CanonicalEvent, data: bytes | None = None
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """(key, value, headers) for one event; the key is the CCA case id. ``data`` is the
+    event's ``data_bytes()`` when the caller has already encoded them."""
     headers = [("content-type", CONTENT_TYPE.encode())]
     for name, value in event.attributes().items():
         if name == "datacontenttype":
             continue
         headers.append((HEADER_PREFIX + name, value.encode("utf-8")))
-    return event.caseid.encode(), event.data_bytes(), headers
+    return event.caseid.encode(), data if data is not None else event.data_bytes(), headers
 
 
 def header_attributes(headers: Iterable[tuple[str, bytes | None]]) -> dict[str, str]:

@@ -9,15 +9,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from hub.envelope.binary import to_kafka
 from hub.envelope.event import SOURCE_PREFIX, CanonicalEvent
 from hub.keys.registry import KeyRegistry
 from hub.signing import Signer, VerificationError
 
 
-def sign_event(event: CanonicalEvent, signer: Signer) -> CanonicalEvent:
+def sign_event(event: CanonicalEvent, signer: Signer, data: bytes | None = None) -> CanonicalEvent:
     """A copy of ``event`` carrying ``signature`` and ``keyid``."""
-    signature = signer.sign(event.signed_attributes(), event.data_bytes())
+    signature = signer.sign(
+        event.signed_attributes(), data if data is not None else event.data_bytes()
+    )
     return event.model_copy(update={"signature": signature, "keyid": signer.key_id})
+
+
+def signed_record(
+    event: CanonicalEvent, signer: Signer
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """The Kafka record (key, value, headers) of ``event`` signed: its data is encoded once,
+    for the signature and the value alike."""
+    data = event.data_bytes()
+    return to_kafka(sign_event(event, signer, data), data)
 
 
 def verify_wire(

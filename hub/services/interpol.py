@@ -21,8 +21,7 @@ from adapters.interpol.state import NoticeState
 from adapters.sdk.contract import Rejected, Translated
 from adapters.sdk.pipeline import finish
 from hub.dlq import Reason, reason_headers
-from hub.envelope import to_kafka
-from hub.envelope.sealing import sign_event
+from hub.envelope.sealing import signed_record
 from hub.metrics import metrics
 from hub.records import Batch, Outbound
 from hub.services.outbox import Outbox
@@ -42,7 +41,7 @@ def update_output(
     if not isinstance(item, Rejected):
         result = finish(adapter, item, now)
         if isinstance(result, Translated):
-            key, value, headers = to_kafka(sign_event(result.event, signer))
+            key, value, headers = signed_record(result.event, signer)
             trace = [("hub.received.ms", str(int(now.timestamp() * 1000)).encode())]
             return Outbound(CANONICAL, key, value, [*headers, *trace])
         item = result
