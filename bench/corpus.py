@@ -25,10 +25,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from adapters.sdk.registry import get_adapter
-from hub.adapter_core import AdapterCore, AdapterTally
+from contract.signing import Signer
+from hub.core.adapter_core import AdapterCore, AdapterTally
+from hub.core.records import Batch, Inbound
 from hub.demo.traffic import traffic
-from hub.records import Batch, Inbound
-from hub.signing import Signer
 from hub.topics import CANONICAL, native_in
 
 SEED = 20261201

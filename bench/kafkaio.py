@@ -13,8 +13,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import CoordinatorLoadInProgressError, GroupCoordinatorNotAvailableError
 from aiokafka.structs import TopicPartition
 
+from hub.services.topics_admin import ensure_topics
 from hub.topics import TopicSpec
-from hub.topics_admin import ensure_topics
 
 BIG = 26 * 1024 * 1024
 Headers = Sequence[tuple[str, bytes]]

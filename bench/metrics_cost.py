@@ -10,7 +10,7 @@ import timeit
 
 from prometheus_client import CollectorRegistry
 
-from hub.metrics import HubMetrics
+from hub.ops.metrics import HubMetrics
 
 
 def main() -> None:

@@ -24,9 +24,9 @@ from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hub.keys import KeyRegistry
-from hub.signing import Signer, canonical_json, signing_payload
-from hub.verifier import ParallelVerifier, VerifyItem, verify_items
+from contract.keys import KeyRegistry
+from contract.signing import Signer, canonical_json, signing_payload
+from hub.core.verifier import ParallelVerifier, VerifyItem, verify_items
 
 NETWORKS = ("refco", "aiamp", "rempm", "clacip", "ameripol", "oas-hien", "interpol")
 NOT_BEFORE = datetime(2026, 1, 1, tzinfo=UTC)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from hub.desks import Desks
+from hub.core.desks import Desks
 
 DAY_MS = 24 * 3600 * 1000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from hub.envelope import CanonicalEvent, case_id, event_id
+from contract.envelope import CanonicalEvent, case_id, event_id
 from schemas import EVENT_MODELS, CanonicalData
 
 SENT = datetime(2026, 11, 27, 22, 42, 10, tzinfo=UTC)

@@ -17,7 +17,7 @@ from adapters.clacip.fields import number, quote, text, texts, unique, where
 from adapters.clacip.stix import validated
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import countries, dates, names
-from hub.envelope.event import describe_validation_error
+from contract.validation import describe_validation_error
 from schemas import CriminalGroup, Link, Location, Person, Vehicle, Vessel
 
 P = TypeVar("P", Person, Location, CriminalGroup, Vessel, Vehicle, Link)

@@ -16,7 +16,7 @@ from adapters.interpol.document import load_json
 from adapters.interpol.kinds import NoticeKind, entity_id_from_href, href_of, kind_of_page
 from adapters.interpol.notice import build_draft
 from adapters.sdk.contract import Draft, Reject, Rejected
-from hub.envelope.event import describe_validation_error
+from contract.validation import describe_validation_error
 
 VALIDATION_ERROR = "pydantic.ValidationError"
 

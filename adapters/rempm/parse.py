@@ -25,7 +25,7 @@ from adapters.rempm.rows import Row, read_rows, salvage
 from adapters.rempm.values import coordinate, country, level, multi, quote, registration_date
 from adapters.sdk.contract import Draft, Reject, Rejected
 from adapters.sdk.normalize import offences
-from hub.envelope.event import describe_validation_error
+from contract.validation import describe_validation_error
 from schemas import CaseReferral, Classification, Location, Offence, Origin
 
 NETWORK = "rempm"

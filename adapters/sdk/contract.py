@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
-from hub.envelope import CanonicalEvent
+from contract.envelope import CanonicalEvent
 from schemas import CanonicalData
 
 

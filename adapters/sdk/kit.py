@@ -27,10 +27,10 @@ from adapters.sdk.contract import Adapter, Receipt, Reject, Rejected, Result, Tr
 from adapters.sdk.hostile import MUTATIONS, corpus
 from adapters.sdk.pipeline import translate
 from adapters.sdk.registry import adapter_class, slugs
-from hub.envelope import from_structured, to_structured
-from hub.envelope.sealing import sign_event, verify_event
-from hub.keys.registry import KeyRegistry
-from hub.signing import Signer
+from contract.envelope import from_structured, to_structured
+from contract.envelope.sealing import sign_event, verify_event
+from contract.keys.registry import KeyRegistry
+from contract.signing import Signer
 
 #: The receive time used for every golden translation, so outputs are reproducible.
 RECEIVED = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from adapters.sdk.contract import Adapter, Draft, Reject, Rejected, Result, Translated
-from hub.envelope import CanonicalEvent, case_id, event_id
-from hub.envelope.event import describe_validation_error
+from contract.envelope import CanonicalEvent, case_id, event_id
+from contract.validation import describe_validation_error
 from schemas import Provenance
 
 

@@ -19,12 +19,12 @@ from bench.kafkaio import Headers, Landed, Offsets, Outgoing, end_offsets, parti
 from bench.kafkaio import write as write_records
 from bench.loadgen import Message
 from bench.variants.base import DrainOutputs, Matcher, RunContext, Span, Target
-from hub.desks import load_desks
+from hub.core.desks import load_desks
+from hub.core.records import header
 from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
-from hub.records import header
+from hub.services.topics_admin import ensure_topics
 from hub.topics import CANONICAL, hub_topics, native_in, native_out, receipts_topic
-from hub.topics_admin import ensure_topics
 
 ROUTER = "router"
 ADAPTERS = "adapters"

@@ -13,7 +13,8 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from hub.keys import KeyRecord, KeyRegistry, KeyStore
+from contract.keys import KeyRecord, KeyRegistry
+from hub.keys import KeyStore
 from hub.keys.paths import DEFAULT_STATE_DIR, STATE_DIR_ENV
 
 __all__ = ["app"]

@@ -4,7 +4,7 @@ Everything comes from Kafka itself (end offsets, committed offsets), so it works
 hub's services are down, which is when an operator most needs it. Counts are end offsets
 summed over partitions: on topics written in transactions (desks, native out, the DLQs)
 they include one commit marker per transaction, so they are an upper bound of the
-records. The lag is exact up to small gaps (see :mod:`hub.lag`).
+records. The lag is exact up to small gaps (see :mod:`hub.ops.lag`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import typer
 from aiokafka.structs import TopicPartition
 
 from adapters.sdk.registry import slugs
-from hub.desks import DeskConfigError, load_desks
-from hub.lag import GroupTopics, LagReader, PartitionLag, hub_groups, merged
+from hub.core.desks import DeskConfigError, load_desks
+from hub.ops.lag import GroupTopics, LagReader, PartitionLag, hub_groups, merged
 from hub.settings import HubSettings
 from hub.topics import ROUTER_DLQ, native_dlq, native_in, native_out
 

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from adapters.sdk.registry import slugs
-from hub.desks import DeskConfigError, load_desks
+from hub.core.desks import DeskConfigError, load_desks
+from hub.services.topics_admin import ensure_topics
 from hub.settings import HubSettings
 from hub.topics import TopicSpec, hub_topics
-from hub.topics_admin import ensure_topics
 
 app = typer.Typer(help="Create and list the hub's Kafka topics.", no_args_is_help=True)
 

@@ -11,10 +11,10 @@ import typer
 from adapters.sdk.contract import Rejected, Translated
 from adapters.sdk.pipeline import iter_translate
 from adapters.sdk.registry import UnknownAdapter, get_adapter, slugs
+from contract.envelope import EnvelopeError, from_json_line, to_json_line
 from hub.cli._io import read_input
-from hub.desks import DeskConfigError, load_desks
-from hub.envelope import EnvelopeError, from_json_line, to_json_line
-from hub.routing import Router
+from hub.core.desks import DeskConfigError, load_desks
+from hub.core.routing import Router
 
 FileArg = Annotated[
     Path | None, typer.Argument(help="input file; stdin when absent or '-'", show_default=False)

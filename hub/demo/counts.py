@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
-from hub.envelope.event import SOURCE_PREFIX
+from contract.envelope.event import SOURCE_PREFIX
 from hub.topics import ROUTER_DLQ, TopicSpec
 
 

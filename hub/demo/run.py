@@ -16,15 +16,15 @@ from rich.console import Console
 from rich.live import Live
 
 from adapters.sdk.registry import slugs
+from hub.core.desks import load_desks
 from hub.demo.counts import OutputCounter
 from hub.demo.feed import publish_notices, red_detail, running_feed, yellow_detail
 from hub.demo.traffic import traffic
 from hub.demo.view import render
-from hub.desks import load_desks
 from hub.keys.store import KeyStore
+from hub.services.topics_admin import ensure_topics
 from hub.settings import HubSettings
 from hub.topics import TopicSpec, hub_topics, native_in
-from hub.topics_admin import ensure_topics
 
 MAX_RECORD = 26 * 1024 * 1024
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hub.keys.registry import KeyRegistry
+from contract.keys.registry import KeyRegistry
 from hub.reloading import Reloading
 
 __all__ = ["RegistryReloader"]

@@ -28,12 +28,12 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
-from hub.keys._files import ensure_dir, exclusive_lock, write_atomic
-from hub.keys.ids import is_key_id, validate_network
+from contract.keys._files import ensure_dir, exclusive_lock, write_atomic
+from contract.keys.ids import is_key_id, validate_network
+from contract.keys.record import KeyRecord, KeyStatus, encode_public_key
+from contract.keys.registry import KeyRegistry
+from contract.signing import Signer
 from hub.keys.paths import default_state_dir, keys_dir, private_dir, registry_path
-from hub.keys.record import KeyRecord, KeyStatus, encode_public_key
-from hub.keys.registry import KeyRegistry
-from hub.signing import Signer
 
 __all__ = ["InsecureKeyFileError", "KeyStore", "NoSigningKeyError"]
 

@@ -11,15 +11,15 @@ from datetime import UTC, datetime
 from faststream.kafka import KafkaBroker
 
 from adapters.sdk.registry import get_adapter
-from hub.adapter_core import AdapterCore, AdapterTally, receipt_output
-from hub.envelope import EnvelopeError
+from contract.envelope import EnvelopeError
+from contract.signing import Signer
+from hub.core.adapter_core import AdapterCore, AdapterTally, receipt_output
+from hub.core.records import Batch, Inbound
 from hub.keys.store import KeyStore
-from hub.metrics import metrics
-from hub.records import Batch, Inbound
+from hub.ops.metrics import metrics
 from hub.services.batching import BatchConsumer
 from hub.services.outbox import Outbox, group_outbox
 from hub.settings import HubSettings
-from hub.signing import Signer
 from hub.topics import native_in, receipts_topic
 
 logger = logging.getLogger(__name__)

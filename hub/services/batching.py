@@ -17,8 +17,8 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
-from hub.metrics import metrics
-from hub.records import Batch, Inbound
+from hub.core.records import Batch, Inbound
+from hub.ops.metrics import metrics
 from hub.services.outbox import Outbox
 
 logger = logging.getLogger(__name__)

@@ -20,12 +20,12 @@ from adapters.interpol.poller import NoticePoller, Update
 from adapters.interpol.state import NoticeState
 from adapters.sdk.contract import Rejected, Translated
 from adapters.sdk.pipeline import finish
-from hub.dlq import Reason, reason_headers
-from hub.envelope.sealing import signed_record
-from hub.metrics import metrics
-from hub.records import Batch, Outbound
+from contract.envelope.sealing import signed_record
+from contract.signing import Signer
+from hub.core.dlq import Reason, reason_headers
+from hub.core.records import Batch, Outbound
+from hub.ops.metrics import metrics
 from hub.services.outbox import Outbox
-from hub.signing import Signer
 from hub.topics import CANONICAL, native_dlq
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import Protocol
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
-from hub.records import Batch, Outbound
+from hub.core.records import Batch, Outbound
 from hub.settings import HubSettings
 
 MAX_REQUEST_BYTES = 26 * 1024 * 1024

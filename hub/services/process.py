@@ -14,9 +14,9 @@ from prometheus_client import REGISTRY
 
 from adapters.sdk.registry import slugs
 from hub.keys.store import KeyStore
-from hub.lag import GroupTopics, LagCollector, LagReader, hub_groups, merged
-from hub.metrics import metrics
-from hub.observability import HealthServer
+from hub.ops.lag import GroupTopics, LagCollector, LagReader, hub_groups, merged
+from hub.ops.metrics import metrics
+from hub.ops.observability import HealthServer
 from hub.services.adapter import AdapterService
 from hub.services.batching import BatchConsumer
 from hub.services.interpol import InterpolService

@@ -8,21 +8,21 @@ from dataclasses import dataclass
 from faststream.kafka import KafkaBroker
 
 from adapters.sdk.registry import adapter_class, slugs
-from hub.desks import Desks, load_desks
+from hub.core.desks import Desks, load_desks
+from hub.core.records import Batch, Inbound
+from hub.core.router_core import Pending, RouterCore, Tally, prepare
+from hub.core.routing import Router
+from hub.core.state.cases import CaseDesks
+from hub.core.state.seen import SeenByPartition
+from hub.core.verifier import ParallelVerifier
 from hub.keys.reload import RegistryReloader
-from hub.metrics import metrics
-from hub.records import Batch, Inbound
+from hub.ops.metrics import metrics
 from hub.reloading import Reloading
-from hub.router_core import Pending, RouterCore, Tally, prepare
-from hub.routing import Router
 from hub.services.batching import BatchConsumer
 from hub.services.outbox import Outbox, group_outbox
 from hub.services.state_loader import RouterStateListener
 from hub.settings import HubSettings
-from hub.state.cases import CaseDesks
-from hub.state.seen import SeenByPartition
 from hub.topics import CANONICAL
-from hub.verifier import ParallelVerifier
 
 GROUP = "cca-router"
 

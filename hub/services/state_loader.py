@@ -9,8 +9,8 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.structs import TopicPartition
 
-from hub.state.cases import CaseDesks, decode_desks
-from hub.state.seen import SeenByPartition
+from hub.core.state.cases import CaseDesks, decode_desks
+from hub.core.state.seen import SeenByPartition
 from hub.topics import CANONICAL, CASE_STATE, SEEN_STATE
 
 logger = logging.getLogger(__name__)

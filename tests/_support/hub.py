@@ -20,12 +20,12 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
 from adapters.sdk import Translated, get_adapter, slugs, translate
-from hub.desks import load_desks
+from hub.core.desks import load_desks
+from hub.core.routing import Router
 from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
-from hub.routing import Router
+from hub.services.topics_admin import ensure_topics
 from hub.topics import ROUTER_DLQ, hub_topics, native_dlq, native_in, native_out
-from hub.topics_admin import ensure_topics
 
 PARTITIONS = 4
 BIG = 26 * 1024 * 1024

@@ -16,8 +16,9 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from typer.testing import CliRunner, Result
 
+from contract.keys import KeyRegistry
 from hub.cli.keys import app
-from hub.keys import KeyRegistry, KeyStore
+from hub.keys import KeyStore
 
 runner = CliRunner()
 

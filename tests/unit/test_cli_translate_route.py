@@ -8,8 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from contract.envelope import from_json_line
 from hub.cli import app
-from hub.envelope import from_json_line
 
 GOLDEN = Path(__file__).resolve().parents[1] / "adapters"
 REFCO = json.dumps(

@@ -9,7 +9,7 @@ import pytest
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.v1.event import CloudEvent
 
-from hub.envelope import (
+from contract.envelope import (
     EnvelopeError,
     case_id,
     event_id,
@@ -21,7 +21,7 @@ from hub.envelope import (
     to_kafka,
     to_structured,
 )
-from hub.signing import canonical_json
+from contract.signing import canonical_json
 from tests.samples import ALL_TYPES, event
 
 

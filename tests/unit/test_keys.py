@@ -14,18 +14,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from hub.keys import (
-    InsecureKeyFileError,
-    KeyRecord,
-    KeyRegistry,
-    KeyStatus,
-    KeyStore,
-    NoSigningKeyError,
-    RegistryReloader,
-    key_id_for,
-    network_from_source,
-)
-from hub.signing import Signer, VerificationError, canonical_json
+from contract.keys import KeyRecord, KeyRegistry, KeyStatus, key_id_for, network_from_source
+from contract.signing import Signer, VerificationError, canonical_json
+from hub.keys import InsecureKeyFileError, KeyStore, NoSigningKeyError, RegistryReloader
 
 NOT_BEFORE = datetime(2026, 1, 1, tzinfo=UTC)
 NOT_AFTER = datetime(2027, 1, 1, tzinfo=UTC)

@@ -11,7 +11,7 @@ from aiokafka.structs import TopicPartition
 from prometheus_client import CollectorRegistry
 
 from adapters.sdk.registry import slugs
-from hub.lag import (
+from hub.ops.lag import (
     Bounds,
     GroupTopics,
     LagCollector,
@@ -23,7 +23,7 @@ from hub.lag import (
     resume_offset,
     to_settle,
 )
-from hub.metrics import HubMetrics
+from hub.ops.metrics import HubMetrics
 from hub.services.router import GROUP, replies_through_router
 from hub.topics import CANONICAL, native_in, receipts_topic
 

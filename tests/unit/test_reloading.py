@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hub.desks import load_desks
+from hub.core.desks import load_desks
 from hub.reloading import Reloading
 
 DESKS = """

@@ -8,19 +8,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hub.desks import load_desks
-from hub.dlq import read_reason
-from hub.envelope import to_kafka
-from hub.envelope.sealing import sign_event
-from hub.keys.registry import KeyRegistry
-from hub.records import Batch, Inbound, Outbound
-from hub.router_core import Pending, RouterCore, Tally, prepare
-from hub.routing import Router
-from hub.signing import Signer
-from hub.state.cases import CaseDesks
-from hub.state.seen import SeenByPartition
+from contract.envelope import to_kafka
+from contract.envelope.sealing import sign_event
+from contract.keys.registry import KeyRegistry
+from contract.signing import Signer
+from hub.core.desks import load_desks
+from hub.core.dlq import read_reason
+from hub.core.records import Batch, Inbound, Outbound
+from hub.core.router_core import Pending, RouterCore, Tally, prepare
+from hub.core.routing import Router
+from hub.core.state.cases import CaseDesks
+from hub.core.state.seen import SeenByPartition
+from hub.core.verifier import verify_items
 from hub.topics import CASE_STATE, PROVENANCE, ROUTER_DLQ, SEEN_STATE, receipts_topic
-from hub.verifier import verify_items
 from tests.samples import event
 
 

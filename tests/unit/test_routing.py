@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.desks import DeskConfigError, load_desks
-from hub.routing import Router
+from hub.core.desks import DeskConfigError, load_desks
+from hub.core.routing import Router
 from tests.samples import data
 
 

@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.keys import KeyRegistry
-from hub.signing import (
+from contract.keys import KeyRegistry
+from contract.signing import (
     SIGNED_ATTRIBUTES,
     VERIFICATION_REASONS,
     MalformedEnvelopeError,

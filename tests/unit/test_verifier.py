@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hub.keys import KeyRegistry
-from hub.signing import Signer, canonical_json
-from hub.verifier import ParallelVerifier, VerifyItem, verify_items
+from contract.keys import KeyRegistry
+from contract.signing import Signer, canonical_json
+from hub.core.verifier import ParallelVerifier, VerifyItem, verify_items
 
 NOT_BEFORE = datetime(2026, 1, 1, tzinfo=UTC)
 NOT_AFTER = datetime(2027, 1, 1, tzinfo=UTC)

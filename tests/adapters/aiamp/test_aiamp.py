@@ -17,10 +17,10 @@ from adapters.aiamp.crime import area_code
 from adapters.sdk.contract import Receipt, Rejected, Translated
 from adapters.sdk.kit import RECEIVED, conformance_tests
 from adapters.sdk.pipeline import translate
+from contract.envelope import CanonicalEvent, from_structured
 from hub.cli import app
-from hub.desks import load_desks
-from hub.envelope import CanonicalEvent, from_structured
-from hub.routing import Router
+from hub.core.desks import load_desks
+from hub.core.routing import Router
 from tests._support.json_mutation import check_any_value_at_any_key
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -16,10 +16,10 @@ from adapters.ameripol.dtg import format_dtg
 from adapters.sdk.contract import Receipt, Rejected, Translated
 from adapters.sdk.kit import RECEIVED, conformance_tests
 from adapters.sdk.pipeline import translate
+from contract.envelope import CanonicalEvent, case_id, from_structured
 from hub.cli import app
-from hub.desks import load_desks
-from hub.envelope import CanonicalEvent, case_id, from_structured
-from hub.routing import Router
+from hub.core.desks import load_desks
+from hub.core.routing import Router
 
 GOLDEN = Path(__file__).parent / "golden"
 SPEC_EXAMPLE = """AMERIPOL//ALERTA OPERATIVA//NR 2026-11-0457

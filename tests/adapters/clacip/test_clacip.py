@@ -16,10 +16,10 @@ from adapters.clacip.bundle import MAX_OBJECTS
 from adapters.sdk.contract import Rejected, Translated
 from adapters.sdk.kit import RECEIVED, conformance_tests
 from adapters.sdk.pipeline import translate
+from contract.envelope import from_json_line
 from hub.cli import app
-from hub.desks import load_desks
-from hub.envelope import from_json_line
-from hub.routing import Router
+from hub.core.desks import load_desks
+from hub.core.routing import Router
 from schemas import IntelReport
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from adapters.oas_hien import OasHienAdapter
 from adapters.sdk.kit import conformance_tests
+from contract.envelope import CanonicalEvent, case_id, from_structured
 from hub.cli import app
-from hub.desks import load_desks
-from hub.envelope import CanonicalEvent, case_id, from_structured
-from hub.routing import Router
+from hub.core.desks import load_desks
+from hub.core.routing import Router
 from schemas import ExtraditionRequest, MlaRequest, RequestStatus
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -17,10 +17,10 @@ from adapters.rempm import RempmAdapter
 from adapters.sdk.contract import Rejected, Translated
 from adapters.sdk.kit import RECEIVED, conformance_tests, receipt_for
 from adapters.sdk.pipeline import translate
+from contract.envelope import CanonicalEvent, case_id, from_structured
 from hub.cli import app
-from hub.desks import load_desks
-from hub.envelope import CanonicalEvent, case_id, from_structured
-from hub.routing import Router
+from hub.core.desks import load_desks
+from hub.core.routing import Router
 
 GOLDEN = Path(__file__).parent / "golden"
 HEADER = (

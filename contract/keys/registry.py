@@ -34,11 +34,11 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from hub.keys import fileformat
-from hub.keys._files import ensure_dir, read_bounded, write_atomic
-from hub.keys.ids import is_key_id, key_id_for, network_from_source, validate_network
-from hub.keys.record import KeyRecord, encode_public_key
-from hub.signing import (
+from contract.keys import fileformat
+from contract.keys._files import ensure_dir, read_bounded, write_atomic
+from contract.keys.ids import is_key_id, key_id_for, network_from_source, validate_network
+from contract.keys.record import KeyRecord, encode_public_key
+from contract.signing import (
     MalformedEnvelopeError,
     VerificationError,
     decode_signature,

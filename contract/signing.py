@@ -14,7 +14,7 @@ The data bytes are the canonical JSON of ``data`` (:func:`canonical_json`), whic
 is what binary mode carries, and what a structured-mode reader gets back by
 re-canonicalising the parsed ``data``.
 
-Verification, which needs the key registry, lives in :mod:`hub.keys`.
+Verification, which needs the key registry, lives in :mod:`contract.keys`.
 """
 
 from __future__ import annotations

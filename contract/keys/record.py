@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Self
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from hub.keys.ids import key_id_for, raw_public_key, validate_network
+from contract.keys.ids import key_id_for, raw_public_key, validate_network
 
 __all__ = ["MAX_REASON_CHARS", "KeyRecord", "KeyStatus", "UtcDatetime", "encode_public_key"]
 
@@ -42,7 +42,7 @@ class KeyRecord(BaseModel):
     """A registry entry, valid in ``[not_before, not_after)`` unless revoked.
 
     How these times meet an event's time and the time of verification is
-    decided in :meth:`hub.keys.KeyRegistry.verify` (see :mod:`hub.keys.registry`).
+    decided in :meth:`contract.keys.KeyRegistry.verify` (see :mod:`contract.keys.registry`).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

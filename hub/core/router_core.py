@@ -13,17 +13,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from hub.desks import desk_topic
-from hub.dlq import Reason, dead_letter_headers
-from hub.envelope.binary import header_attributes
-from hub.envelope.event import SOURCE_PREFIX, EnvelopeError, build_event
-from hub.records import Batch, Inbound, Outbound
-from hub.routing import Router
-from hub.signing import VerificationError, canonical_json
-from hub.state.cases import CaseDesks, encode_desks
-from hub.state.seen import SeenByPartition
+from contract.envelope.binary import header_attributes
+from contract.envelope.event import SOURCE_PREFIX, EnvelopeError, build_event
+from contract.signing import VerificationError, canonical_json
+from hub.core.desks import desk_topic
+from hub.core.dlq import Reason, dead_letter_headers
+from hub.core.records import Batch, Inbound, Outbound
+from hub.core.routing import Router
+from hub.core.state.cases import CaseDesks, encode_desks
+from hub.core.state.seen import SeenByPartition
+from hub.core.verifier import VerifyItem
 from hub.topics import CASE_STATE, PROVENANCE, ROUTER_DLQ, SEEN_STATE, receipts_topic
-from hub.verifier import VerifyItem
 
 STATUS_TYPE = "cca.request.status.v1"
 MAX_VALUE_BYTES = 8 * 1024 * 1024

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
-from hub.signing import VERIFICATION_REASONS
+from contract.signing import VERIFICATION_REASONS
 
 LATENCY_BUCKETS = (
     0.001,

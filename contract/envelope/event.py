@@ -15,7 +15,8 @@ from pydantic import (
     model_validator,
 )
 
-from hub.signing import SIGNED_ATTRIBUTES, canonical_json
+from contract.signing import SIGNED_ATTRIBUTES, canonical_json
+from contract.validation import describe_validation_error
 from schemas import CanonicalData, Level, Tlp, model_for_type
 
 SPEC_VERSION = "1.0"
@@ -161,15 +162,3 @@ def build_event(attributes: Mapping[str, str], data: object) -> CanonicalEvent:
         )
     except ValidationError as exc:
         raise EnvelopeError(describe_validation_error(exc)) from None
-
-
-def describe_validation_error(exc: ValidationError, limit: int = 5) -> str:
-    """One line naming each failing field by its path, e.g. ``data.persons.0.birth_date``."""
-    parts = []
-    for error in exc.errors()[:limit]:
-        path = ".".join(str(p) for p in error["loc"]) or "(root)"
-        parts.append(f"{path}: {error['msg']}")
-    more = exc.error_count() - limit
-    if more > 0:
-        parts.append(f"and {more} more")
-    return "; ".join(parts)

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 
 from adapters.sdk.contract import Adapter, Receipt, Rejected, Translated
 from adapters.sdk.pipeline import iter_translate
-from hub.dlq import Reason, dead_letter_headers
-from hub.envelope import from_kafka
-from hub.envelope.sealing import signed_record
-from hub.records import Batch, Inbound, Outbound
-from hub.signing import Signer
+from contract.envelope import from_kafka
+from contract.envelope.sealing import signed_record
+from contract.signing import Signer
+from hub.core.dlq import Reason, dead_letter_headers
+from hub.core.records import Batch, Inbound, Outbound
 from hub.topics import CANONICAL, native_dlq, native_out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hub.envelope.event import CanonicalEvent, EnvelopeError, build_event
+from contract.envelope.event import CanonicalEvent, EnvelopeError, build_event
 
 
 def to_structured(event: CanonicalEvent) -> dict[str, Any]:

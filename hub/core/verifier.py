@@ -29,8 +29,8 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from hub.keys.registry import KeyRegistry
-from hub.signing import VerificationError
+from contract.keys.registry import KeyRegistry
+from contract.signing import VerificationError
 
 __all__ = ["DEFAULT_INLINE_BELOW", "ParallelVerifier", "VerifyItem", "verify_items"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from hub.envelope.binary import to_kafka
-from hub.envelope.event import SOURCE_PREFIX, CanonicalEvent
-from hub.keys.registry import KeyRegistry
-from hub.signing import Signer, VerificationError
+from contract.envelope.binary import to_kafka
+from contract.envelope.event import SOURCE_PREFIX, CanonicalEvent
+from contract.keys.registry import KeyRegistry
+from contract.signing import Signer, VerificationError
 
 
 def sign_event(event: CanonicalEvent, signer: Signer, data: bytes | None = None) -> CanonicalEvent:

@@ -28,7 +28,7 @@ Rules, checked on every load (a registry that breaks one is refused whole):
   SHA-256(raw public key)>``, and ids are unique;
 * times are RFC 3339 with a zone (written in UTC, ``Z``);
   ``not_before < not_after``; a key is valid in ``[not_before, not_after)``
-  (how that meets event and verification times: :mod:`hub.keys.registry`);
+  (how that meets event and verification times: :mod:`contract.keys.registry`);
 * ``revoked_at`` and ``revocation_reason`` are both null or both set.
 
 Keys are written sorted by network, then ``not_before``, then id, so diffs
@@ -42,7 +42,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from hub.keys.record import KeyRecord
+from contract.keys.record import KeyRecord
 
 __all__ = [
     "FORMAT_NAME",

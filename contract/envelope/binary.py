@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from hub.envelope.event import CONTENT_TYPE, CanonicalEvent, EnvelopeError, build_event
+from contract.envelope.event import CONTENT_TYPE, CanonicalEvent, EnvelopeError, build_event
 
 Headers = Sequence[tuple[str, bytes]]
 HEADER_PREFIX = "ce_"

@@ -28,7 +28,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
 from adapters.sdk.registry import adapter_class
-from hub.metrics import HubMetrics, metrics
+from hub.ops.metrics import HubMetrics, metrics
 from hub.topics import CANONICAL, native_in, receipts_topic
 
 logger = logging.getLogger(__name__)

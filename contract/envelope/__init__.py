@@ -1,9 +1,14 @@
 """The canonical CloudEvents 1.0 envelope: the event, its stable ids, and its two Kafka modes."""
 
-from hub.envelope.binary import from_kafka, to_kafka
-from hub.envelope.event import CanonicalEvent, EnvelopeError, format_time
-from hub.envelope.identity import case_id, event_id
-from hub.envelope.structured import from_json_line, from_structured, to_json_line, to_structured
+from contract.envelope.binary import from_kafka, to_kafka
+from contract.envelope.event import CanonicalEvent, EnvelopeError, format_time
+from contract.envelope.identity import case_id, event_id
+from contract.envelope.structured import (
+    from_json_line,
+    from_structured,
+    to_json_line,
+    to_structured,
+)
 
 __all__ = [
     "CanonicalEvent",

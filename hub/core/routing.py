@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hub.desks import Desks
+from hub.core.desks import Desks
 from schemas import CanonicalData
 
 
