@@ -1,37 +1,26 @@
-"""The hub's topics, created explicitly with their partitions and retention (never by
-auto-creation). External topics are contracts (DESIGN.md); internal ones live under
-``cca.`` and are versioned."""
+"""The specifications of the hub's topics: partitions and retention, created explicitly
+(never by auto-creation). Their names are in :mod:`contract.topology`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from contract.topology import (
+    CANONICAL,
+    CASE_STATE,
+    PROVENANCE,
+    ROUTER_DLQ,
+    SEEN_STATE,
+    desk_topic,
+    native_dlq,
+    native_in,
+    native_out,
+    receipts_topic,
+)
 from hub.core.desks import Desks
 
 DAY_MS = 24 * 3600 * 1000
-
-CANONICAL = "cca.canonical.v1"
-PROVENANCE = "cca.provenance.v1"
-ROUTER_DLQ = "cca.dlq.v1"
-SEEN_STATE = "cca.router.seen.v1"
-CASE_STATE = "cca.router.cases.v1"
-
-
-def native_in(slug: str) -> str:
-    return f"net.{slug}.in"
-
-
-def native_out(slug: str) -> str:
-    return f"net.{slug}.out"
-
-
-def native_dlq(slug: str) -> str:
-    return f"net.{slug}.in.dlq"
-
-
-def receipts_topic(slug: str) -> str:
-    return f"cca.receipts.{slug}.v1"
 
 
 @dataclass(frozen=True)
@@ -120,7 +109,7 @@ def hub_topics(
     for name in desks.names:
         specs.append(
             TopicSpec(
-                f"cca.desk.{name}.v1",
+                desk_topic(name),
                 partitions,
                 {**_retention(3650), **isr},
                 f"canonical events for the {name} desk",

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from contract.envelope import CanonicalEvent
+from contract.topology import native_dlq, native_in, native_out, source_for
 from schemas import CanonicalData
 
 
@@ -105,19 +106,19 @@ class Adapter(ABC):
 
     @property
     def topic_in(self) -> str:
-        return f"net.{self.slug}.in"
+        return native_in(self.slug)
 
     @property
     def topic_out(self) -> str:
-        return f"net.{self.slug}.out"
+        return native_out(self.slug)
 
     @property
     def topic_dlq(self) -> str:
-        return f"net.{self.slug}.in.dlq"
+        return native_dlq(self.slug)
 
     @property
     def source(self) -> str:
-        return f"urn:cca:net:{self.slug}"
+        return source_for(self.slug)
 
     @abstractmethod
     def parse(self, native: bytes) -> Iterable[Draft | Rejected]:

@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterable, Sequence
 
 from contract.envelope.event import CONTENT_TYPE, CanonicalEvent, EnvelopeError, build_event
+from contract.topology import CE_HEADER_PREFIX
 
 Headers = Sequence[tuple[str, bytes]]
-HEADER_PREFIX = "ce_"
+HEADER_PREFIX = CE_HEADER_PREFIX
 MAX_VALUE_BYTES = 8 * 1024 * 1024
 
 

@@ -16,12 +16,12 @@ from pydantic import (
 )
 
 from contract.signing import SIGNED_ATTRIBUTES, canonical_json
+from contract.topology import network_of
 from contract.validation import describe_validation_error
 from schemas import CanonicalData, Level, Tlp, model_for_type
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
-SOURCE_PREFIX = "urn:cca:net:"
 SCHEMA_PREFIX = "urn:cca:schema:"
 
 #: Extension attributes the hub adds to every canonical event.
@@ -94,7 +94,7 @@ class CanonicalEvent(BaseModel):
 
     @property
     def network(self) -> str:
-        return self.source.removeprefix(SOURCE_PREFIX)
+        return network_of(self.source)
 
     @property
     def dataschema(self) -> str:

@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from contract.envelope.binary import to_kafka
-from contract.envelope.event import SOURCE_PREFIX, CanonicalEvent
+from contract.envelope.event import CanonicalEvent
 from contract.keys.registry import KeyRegistry
 from contract.signing import Signer, VerificationError
+from contract.topology import network_of
 
 
 def sign_event(event: CanonicalEvent, signer: Signer, data: bytes | None = None) -> CanonicalEvent:
@@ -45,7 +46,7 @@ def verify_wire(
     if not signature or not key_id:
         raise VerificationError("malformed", "the event carries no signature or keyid")
     source = attributes.get("source", "")
-    network = source.removeprefix(SOURCE_PREFIX) if source.startswith(SOURCE_PREFIX) else ""
+    network = network_of(source)
     registry.verify(network, key_id, attributes, data, signature, now=now)
 
 

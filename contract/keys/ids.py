@@ -16,6 +16,8 @@ from typing import Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from contract.topology import SOURCE_PREFIX
+
 __all__ = [
     "KEY_ID_PATTERN",
     "NETWORK_PATTERN",
@@ -34,7 +36,6 @@ KEY_ID_PATTERN: Final = re.compile(
     r"(?P<network>[a-z][a-z0-9]*(?:-[a-z0-9]+)*)-(?P<date>[0-9]{8})-(?P<fingerprint>[0-9a-f]{8})"
 )
 _MAX_KEY_ID_CHARS: Final = _MAX_NETWORK_CHARS + 18
-SOURCE_PREFIX: Final = "urn:cca:net:"
 
 
 def validate_network(network: str) -> str:

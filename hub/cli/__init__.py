@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli import adapter, broker, demo, keys, schemas, serve, status, topics, translate
+from hub.cli import (
+    adapter,
+    asyncapi,
+    broker,
+    demo,
+    keys,
+    schemas,
+    serve,
+    status,
+    topics,
+    translate,
+)
 
 app = typer.Typer(
     name="hub",
@@ -27,6 +38,7 @@ app.add_typer(topics.app, name="topics")
 app.command("serve")(serve.serve_command)
 app.command("demo")(demo.demo_command)
 app.command("status")(status.status_command)
+app.command("asyncapi")(asyncapi.asyncapi_command)
 
 
 def main() -> None:

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from adapters.sdk.contract import Adapter, Receipt, Rejected, Translated
-from adapters.sdk.pipeline import iter_translate
-from contract.envelope import from_kafka
+from adapters.sdk.contract import Adapter, Draft, Receipt, Rejected, Result, Translated
+from adapters.sdk.pipeline import finish, iter_translate
+from contract.envelope import CanonicalEvent, from_kafka
 from contract.envelope.sealing import signed_record
 from contract.signing import Signer
+from contract.topology import CANONICAL, RECEIVED_MS_HEADER, native_dlq, native_out
 from hub.core.dlq import Reason, dead_letter_headers
-from hub.core.records import Batch, Inbound, Outbound
-from hub.topics import CANONICAL, native_dlq, native_out
+from hub.core.records import Batch, Headers, Inbound, Outbound
 
 
 @dataclass(slots=True)
@@ -61,33 +61,14 @@ class AdapterCore:
             ("hub.native.topic", record.topic.encode()),
             ("hub.native.partition", str(record.partition).encode()),
             ("hub.native.offset", str(record.offset).encode()),
-            ("hub.received.ms", str(arrival_ms).encode()),
+            (RECEIVED_MS_HEADER, str(arrival_ms).encode()),
         ]
         for item in accepted:
-            key, data, headers = signed_record(item.event, self.signer)
-            batch.outputs.append(Outbound(CANONICAL, key, data, [*headers, *trace]))
+            batch.outputs.append(self.signed(item.event, trace))
         tally.translate_s.append(time.perf_counter() - started)
         tally.translated += len(accepted)
         for bad in rejected:
-            reason = Reason(
-                stage=bad.stage,
-                class_name=f"adapters.{self.adapter.slug}",
-                exception_class=bad.error_class,
-                message=bad.reason,
-                network=self.adapter.slug,
-                record=bad.record,
-            )
-            value: bytes | None = bad.native if bad.native is not None else record.value
-            batch.outputs.append(
-                Outbound(
-                    self.topic_dlq,
-                    record.key,
-                    value,
-                    dead_letter_headers(
-                        record.headers, record.topic, record.partition, record.offset, reason
-                    ),
-                )
-            )
+            batch.outputs.append(self.dead_letter(bad, record))
             label = reason_class(bad)
             tally.rejected[label] = tally.rejected.get(label, 0) + 1
         if self.receipt_here:
@@ -103,6 +84,33 @@ class AdapterCore:
                 batch.outputs.append(Outbound(self.topic_out, record.key, reply))
                 tally.receipts += 1
         batch.consumed(record)
+
+    def result(self, item: Draft | Rejected, received: datetime) -> Result:
+        """An item a poller has already parsed, as ``process`` would have made it: the
+        draft's canonical event (or why it is refused); a rejection as it is."""
+        return item if isinstance(item, Rejected) else finish(self.adapter, item, received)
+
+    def signed(self, event: CanonicalEvent, trace: Headers) -> Outbound:
+        """An accepted event's record: signed, keyed by case id, with the trace headers."""
+        key, data, headers = signed_record(event, self.signer)
+        return Outbound(CANONICAL, key, data, [*headers, *trace])
+
+    def dead_letter(self, bad: Rejected, record: Inbound) -> Outbound:
+        """A rejection's dead letter: the native record (or the batch row's own bytes),
+        its key and headers, and the reason, naming where the record was read."""
+        reason = Reason(
+            stage=bad.stage,
+            class_name=f"adapters.{self.adapter.slug}",
+            exception_class=bad.error_class,
+            message=bad.reason,
+            network=self.adapter.slug,
+            record=bad.record,
+        )
+        value = bad.native if bad.native is not None else record.value
+        headers = dead_letter_headers(
+            record.headers, record.topic, record.partition, record.offset, reason
+        )
+        return Outbound(self.topic_dlq, record.key, value, headers)
 
 
 def receipt_output(adapter: Adapter, record: Inbound, now: datetime) -> Outbound | None:

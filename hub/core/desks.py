@@ -10,6 +10,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from contract.topology import desk_topic
+
 DESK_NAME = r"^[a-z][a-z0-9-]{1,47}$"
 ENV_DESKS = "HUB_DESKS"
 
@@ -62,10 +64,6 @@ class Desks(BaseModel):
     @property
     def topics(self) -> tuple[str, ...]:
         return tuple(desk_topic(name) for name in self.names)
-
-
-def desk_topic(name: str) -> str:
-    return f"cca.desk.{name}.v1"
 
 
 def load_desks(path: Path | None = None) -> Desks:

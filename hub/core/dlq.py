@@ -6,9 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from contract.topology import (
+    DLQ_HEADER_PREFIX,
+    DLQ_HUB_PREFIX,
+    DLQ_NETWORK_HEADER,
+    DLQ_RECORD_HEADER,
+)
+
 Headers = Sequence[tuple[str, bytes]]
 
-PREFIX = "__connect.errors."
+PREFIX = DLQ_HEADER_PREFIX
 MAX_MESSAGE_CHARS = 2000
 
 
@@ -35,9 +42,9 @@ def reason_headers(
         (PREFIX + "exception.message", reason.message[:MAX_MESSAGE_CHARS].encode()),
     ]
     if reason.network:
-        headers.append(("hub.errors.network", reason.network.encode()))
+        headers.append((DLQ_NETWORK_HEADER, reason.network.encode()))
     if reason.record is not None:
-        headers.append(("hub.errors.record", str(reason.record).encode()))
+        headers.append((DLQ_RECORD_HEADER, str(reason.record).encode()))
     return headers
 
 
@@ -45,7 +52,7 @@ def dead_letter_headers(
     original: Headers, topic: str, partition: int, offset: int, reason: Reason
 ) -> list[tuple[str, bytes]]:
     """The original headers (minus earlier reason headers) followed by this reason."""
-    kept = [(k, v) for k, v in original if not k.startswith((PREFIX, "hub.errors."))]
+    kept = [(k, v) for k, v in original if not k.startswith((PREFIX, DLQ_HUB_PREFIX))]
     return kept + reason_headers(topic, partition, offset, reason)
 
 
@@ -55,6 +62,6 @@ def read_reason(headers: Headers) -> dict[str, str]:
     for key, value in headers:
         if key.startswith(PREFIX):
             out[key.removeprefix(PREFIX)] = value.decode("utf-8", "replace")
-        elif key.startswith("hub.errors."):
+        elif key.startswith(DLQ_HUB_PREFIX):
             out[key] = value.decode("utf-8", "replace")
     return out

@@ -14,16 +14,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from contract.envelope.binary import header_attributes
-from contract.envelope.event import SOURCE_PREFIX, EnvelopeError, build_event
+from contract.envelope.event import EnvelopeError, build_event
 from contract.signing import VerificationError, canonical_json
-from hub.core.desks import desk_topic
+from contract.topology import (
+    CASE_STATE,
+    DESKS_HEADER,
+    PROVENANCE,
+    RECEIVED_MS_HEADER,
+    ROUTER_DLQ,
+    SEEN_STATE,
+    desk_topic,
+    network_of,
+    receipts_topic,
+)
 from hub.core.dlq import Reason, dead_letter_headers
 from hub.core.records import Batch, Inbound, Outbound
 from hub.core.routing import Router
 from hub.core.state.cases import CaseDesks, encode_desks
 from hub.core.state.seen import SeenByPartition
 from hub.core.verifier import VerifyItem
-from hub.topics import CASE_STATE, PROVENANCE, ROUTER_DLQ, SEEN_STATE, receipts_topic
 
 STATUS_TYPE = "cca.request.status.v1"
 MAX_VALUE_BYTES = 8 * 1024 * 1024
@@ -88,7 +97,7 @@ def prepare(record: Inbound) -> Prepared:
         item.problem = f"data cannot be canonicalised: {exc}"
         return item
     item.verify = VerifyItem(
-        network=source.removeprefix(SOURCE_PREFIX) if source.startswith(SOURCE_PREFIX) else "",
+        network=network_of(source),
         key_id=key_id,
         attributes=attrs,
         data=data_bytes,
@@ -218,7 +227,7 @@ class RouterCore:
                     receipts_topic(network),
                     record.key,
                     record.value,
-                    [*forwarded, ("hub.desks", ",".join(desks).encode())],
+                    [*forwarded, (DESKS_HEADER, ",".join(desks).encode())],
                 )
             )
         now = self.clock()
@@ -263,13 +272,12 @@ class RouterCore:
 
 
 def _network(attributes: dict[str, str] | None) -> str:
-    source = (attributes or {}).get("source", "")
-    return source.removeprefix(SOURCE_PREFIX) if source.startswith(SOURCE_PREFIX) else ""
+    return network_of((attributes or {}).get("source", ""))
 
 
 def _received_ms(headers: Sequence[tuple[str, bytes]]) -> int | None:
     for key, value in headers:
-        if key == "hub.received.ms":
+        if key == RECEIVED_MS_HEADER:
             try:
                 return int(value)
             except ValueError:
