@@ -26,10 +26,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from adapters.sdk.registry import get_adapter
 from contract.signing import Signer
+from contract.topology import CANONICAL, native_in
 from hub.core.adapter_core import AdapterCore, AdapterTally
 from hub.core.records import Batch, Inbound
 from hub.demo.traffic import traffic
-from hub.topics import CANONICAL, native_in
 
 SEED = 20261201
 NATIVES = 120_000

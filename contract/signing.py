@@ -28,6 +28,9 @@ from collections.abc import Mapping
 from typing import Final, Literal, get_args
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 __all__ = [
     "KEYID_ATTRIBUTE",
@@ -205,6 +208,20 @@ class Signer:
     def sign(self, attributes: Mapping[str, str], data: bytes) -> str:
         """The ``signature`` attribute for these attributes and data bytes."""
         return encode_signature(self._key.sign(signing_payload(attributes, data)))
+
+    def sign_message(self, message: bytes) -> str:
+        """A detached signature over ``message``, which must start with its own domain
+        prefix (never :data:`SIGNING_DOMAIN`: an event signature is made by :meth:`sign`)."""
+        if message.startswith(SIGNING_DOMAIN):
+            raise ValueError("event payloads are signed with Signer.sign")
+        return encode_signature(self._key.sign(message))
+
+    def derive_secret(self, label: bytes) -> bytes:
+        """A 32-byte secret only the holder of this private key can compute (HKDF-SHA256
+        over the raw private key, ``label`` as the info): for MACs of the holder's own
+        state, without a second secret to keep."""
+        raw = self._key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        return HKDF(algorithm=SHA256(), length=32, salt=None, info=label).derive(raw)
 
     def __repr__(self) -> str:
         return f"Signer(key_id={self._key_id!r})"

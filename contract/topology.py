@@ -16,6 +16,8 @@ PROVENANCE: Final = "cca.provenance.v1"
 ROUTER_DLQ: Final = "cca.dlq.v1"
 SEEN_STATE: Final = "cca.router.seen.v1"
 CASE_STATE: Final = "cca.router.cases.v1"
+#: per input partition, the next offset the router has processed (written with each batch)
+PROGRESS_STATE: Final = "cca.router.progress.v1"
 TRIAGE_DESK: Final = "triage"
 
 
@@ -44,6 +46,28 @@ def desk_topic(desk: str) -> str:
     return f"cca.desk.{desk}.v1"
 
 
+_PATTERNS: Final = (
+    ("native-dlq", "net.", ".in.dlq"),
+    ("native-in", "net.", ".in"),
+    ("native-out", "net.", ".out"),
+    ("receipts", "cca.receipts.", ".v1"),
+    ("desk", "cca.desk.", ".v1"),
+)
+
+
+def topic_role(topic: str) -> tuple[str, str] | None:
+    """What a per-network or per-desk topic is, and whose: ``("desk", "triage")``,
+    ``("native-out", "refco")``, …; None for any other topic."""
+    for role, prefix, suffix in _PATTERNS:
+        if (
+            topic.startswith(prefix)
+            and topic.endswith(suffix)
+            and len(topic) > len(prefix + suffix)
+        ):
+            return role, topic[len(prefix) : -len(suffix)]
+    return None
+
+
 # ---- consumer groups ---------------------------------------------------------------------
 ROUTER_GROUP: Final = "cca-router"
 
@@ -63,6 +87,18 @@ def receipts_group(slug: str) -> str:
 CE_HEADER_PREFIX: Final = "ce_"
 #: when the hub received the native record (ms since the epoch), for end-to-end latency
 RECEIVED_MS_HEADER: Final = "hub.received.ms"
+#: where the adapter read the native record an event came from (topic, partition, offset)
+NATIVE_TOPIC_HEADER: Final = "hub.native.topic"
+NATIVE_PARTITION_HEADER: Final = "hub.native.partition"
+NATIVE_OFFSET_HEADER: Final = "hub.native.offset"
+#: the hub's trace headers: informative (never acted on for routing or trust), forwarded by
+#: the router only in their well-formed shape
+TRACE_HEADERS: Final = (
+    NATIVE_TOPIC_HEADER,
+    NATIVE_PARTITION_HEADER,
+    NATIVE_OFFSET_HEADER,
+    RECEIVED_MS_HEADER,
+)
 #: on receipts: the desks the router chose for the event
 DESKS_HEADER: Final = "hub.desks"
 #: dead letters: the reason headers under the names Kafka Connect uses (``<prefix>stage``, …)
@@ -94,8 +130,10 @@ def network_of(source: str) -> str:
 class ReplyTraits(Protocol):
     """What an adapter class says about its replies (``adapters.sdk.contract.Adapter``)."""
 
-    replies: bool
-    batch_receipts: bool
+    @property
+    def replies(self) -> bool: ...
+    @property
+    def batch_receipts(self) -> bool: ...
 
 
 def replies_through_router(traits: ReplyTraits) -> bool:

@@ -1,6 +1,8 @@
 """Settings of the running hub: one documented model, overridable from the environment.
 
 Every field can be set as ``HUB_<NAME>`` (e.g. ``HUB_KAFKA_BOOTSTRAP``, ``HUB_PARTITIONS``).
+A polled network (``adapters.sdk.polled``) has its own two, ``HUB_<NETWORK>_URL`` and
+``HUB_<NETWORK>_INTERVAL_S`` (the slug upper-cased): :meth:`HubSettings.polled_source`.
 """
 
 from __future__ import annotations
@@ -34,11 +36,16 @@ class HubSettings(BaseSettings):
     dedup_ids_per_partition: int = Field(
         default=500_000, ge=1_000, description="event ids each partition remembers"
     )
-    interpol_url: str | None = Field(
-        default=None, description="base URL of the notices service to poll"
+    offload_bytes: int = Field(
+        default=256 * 1024,
+        ge=0,
+        description="native messages larger than this are translated in a worker process",
     )
-    interpol_interval_s: float = Field(
-        default=60.0, ge=0.1, le=86_400, description="seconds between two polls of the feed"
+    translate_memory_mb: int = Field(
+        default=2048,
+        ge=64,
+        description="address-space bound of a translation worker; past it the message is "
+        "refused with the reason",
     )
     metrics_host: str = Field(
         default="127.0.0.1", description="address of /metrics and /health (0.0.0.0 in a container)"
@@ -46,6 +53,10 @@ class HubSettings(BaseSettings):
     metrics_port: int | None = Field(
         default=None, ge=0, le=65535, description="port of /metrics and /health; none: off"
     )
+
+    def polled_source(self, slug: str) -> PolledSourceSettings:
+        """The settings of the polled network ``slug``, read from the environment."""
+        return PolledSourceSettings(_env_prefix=polled_source_prefix(slug))
 
     @property
     def bootstrap_servers(self) -> list[str]:
@@ -55,3 +66,22 @@ class HubSettings(BaseSettings):
     @property
     def registry_path(self) -> Path:
         return self.key_registry or self.state_dir / "keys" / "registry.json"
+
+
+class PolledSourceSettings(BaseSettings):
+    """Where and how often the hub polls one polled network. The slug names them, so a
+    new polled network needs no new field here."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    url: str | None = Field(
+        default=None, description="base URL of the service to poll; unset or empty: not polled"
+    )
+    interval_s: float = Field(
+        default=60.0, ge=0.1, le=86_400, description="seconds between two polls of the service"
+    )
+
+
+def polled_source_prefix(slug: str) -> str:
+    """The environment prefix of a polled network's settings: ``HUB_<SLUG>_``."""
+    return f"HUB_{slug.upper()}_"

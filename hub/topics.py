@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from contract.topology import (
     CANONICAL,
     CASE_STATE,
+    PROGRESS_STATE,
     PROVENANCE,
     ROUTER_DLQ,
     SEEN_STATE,
@@ -104,6 +105,12 @@ def hub_topics(
             partitions,
             {"cleanup.policy": "compact", **isr},
             "router state: the desks of each case, for later status updates",
+        ),
+        TopicSpec(
+            PROGRESS_STATE,
+            partitions,
+            {"cleanup.policy": "compact", **isr},
+            "router state: the next input offset each partition's batches have processed",
         ),
     ]
     for name in desks.names:

@@ -37,11 +37,12 @@ from schemas.models.parts import (
     Victims,
     Warrant,
 )
-from schemas.models.values import LEVELS, TLP_VALUES, Level, Tlp
+from schemas.models.values import LEVELS, REQUEST_STATES, TLP_VALUES, Level, RequestState, Tlp
 
 __all__ = [
     "EVENT_MODELS",
     "LEVELS",
+    "REQUEST_STATES",
     "TLP_VALUES",
     "CanonicalData",
     "CaseReferral",
@@ -64,6 +65,7 @@ __all__ = [
     "Person",
     "Provenance",
     "RequestDetails",
+    "RequestState",
     "RequestStatus",
     "StatusDetails",
     "Tlp",

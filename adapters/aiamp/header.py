@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from adapters.sdk.contract import Reject
-from adapters.sdk.jsonread import Obj, quote
+from adapters.sdk.jsonread import Obj
 from adapters.sdk.normalize import countries, dates
+from contract.quoting import quote
 
 #: the specialised networks and what each covers
 REDES = ("RFAI", "REDTRAM", "CIBERRED", "REDCOR", "REDMA")

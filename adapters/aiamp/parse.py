@@ -18,7 +18,8 @@ from adapters.aiamp.crime import offences_of
 from adapters.aiamp.header import Header, alpha2, read_header
 from adapters.aiamp.persons import person
 from adapters.sdk.contract import Draft, Reject
-from adapters.sdk.jsonread import Obj, load_json, quote
+from adapters.sdk.jsonread import Obj, load_json
+from contract.quoting import quote
 from schemas import (
     CanonicalData,
     CaseReferral,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from adapters.aiamp.header import alpha2
 from adapters.sdk.contract import Reject
-from adapters.sdk.jsonread import Obj, quote
+from adapters.sdk.jsonread import Obj
 from adapters.sdk.normalize import dates, names, text
+from contract.quoting import quote
 from schemas import Person
 from schemas.models.parts import Role
 

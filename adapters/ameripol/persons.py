@@ -19,7 +19,7 @@ def labelled(text: str, where: str) -> dict[str, str]:
     """Label → value; words before the first label belong to no field and are left out."""
     marks = list(_MARK.finditer(text))
     found: dict[str, str] = {}
-    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+    for mark, following in zip(marks, [*marks[1:], None][: len(marks)], strict=True):
         label = mark.group(1).upper()
         if label in found:
             raise Reject(f"{label}: appears twice in {where}")

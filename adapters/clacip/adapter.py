@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from adapters.clacip.parse import SLUG, parse_bundle
+from adapters.clacip.bundle import SLUG
+from adapters.clacip.parse import parse_bundle
 from adapters.sdk.contract import Adapter, Draft, Rejected
 
 

@@ -13,10 +13,11 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from adapters.clacip.bundle import StixObject
-from adapters.clacip.fields import number, quote, text, texts, unique, where
+from adapters.clacip.fields import number, text, texts, unique, where
 from adapters.clacip.stix import validated
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import countries, dates, names
+from contract.quoting import quote
 from contract.validation import describe_validation_error
 from schemas import CriminalGroup, Link, Location, Person, Vehicle, Vessel
 
@@ -31,7 +32,7 @@ def country(obj: StixObject, prop: str) -> str | None:
         return None
     code = countries.to_alpha2(value)
     if code is None:
-        raise Reject(f"{prop} {quote(value)} in {where(obj)}: not a known country")
+        raise Reject(f"{prop} '{quote(value)}' in {where(obj)}: not a known country")
     return code
 
 
@@ -48,14 +49,16 @@ def person(obj: StixObject) -> Person:
     try:
         birth_date = dates.partial_date(birth) if birth else None
     except ValueError as exc:
-        raise Reject(f"birth_date {quote(birth)} in {where(obj)}: {exc}") from None
+        raise Reject(f"birth_date '{quote(birth)}' in {where(obj)}: {exc}") from None
     if birth and birth_date is None:
-        raise Reject(f"birth_date {quote(birth)} in {where(obj)}: not a date")
+        raise Reject(f"birth_date '{quote(birth)}' in {where(obj)}: not a date")
     nationalities = []
     for value in texts(obj, "nationalities"):
         code = countries.to_alpha2(value)
         if code is None:
-            raise Reject(f"nationalities item {quote(value)} in {where(obj)}: not a known country")
+            raise Reject(
+                f"nationalities item '{quote(value)}' in {where(obj)}: not a known country"
+            )
         nationalities.append(code)
     return _build(
         obj,
@@ -110,7 +113,7 @@ def vessel(obj: StixObject) -> Vessel:
     if imo is not None:
         match = _IMO.fullmatch(imo)
         if match is None:
-            raise Reject(f"imo {quote(imo)} in {where(obj)}: an IMO number has seven digits")
+            raise Reject(f"imo '{quote(imo)}' in {where(obj)}: an IMO number has seven digits")
         digits = match.group(1)
     return _build(
         obj,

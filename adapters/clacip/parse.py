@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from adapters.clacip import report as props
-from adapters.clacip.bundle import Bundle, StixObject, load_bundle
-from adapters.clacip.fields import quote, short, text, texts, unique
+from adapters.clacip.bundle import SLUG, Bundle, StixObject, load_bundle
+from adapters.clacip.fields import text, texts, unique
 from adapters.clacip.objects import group, link, location, person, vehicle, vessel
 from adapters.clacip.stix import utc, validated
 from adapters.sdk.contract import Draft, Reject
+from contract.quoting import quote
 from schemas import CriminalGroup, IntelReport, Link, Location, Origin, Person, Vehicle, Vessel
 
-SLUG = "clacip"
 TITLE_LIMIT = 300
 
 
@@ -71,7 +71,7 @@ def parse_bundle(native: bytes) -> Draft:
     try:
         return _draft(bundle, native)
     except Reject as exc:
-        raise Reject(exc.reason, reference=short(bundle.report["id"])) from None
+        raise Reject(exc.reason, reference=quote(bundle.report["id"])) from None
 
 
 def _draft(bundle: Bundle, native: bytes) -> Draft:
@@ -84,7 +84,7 @@ def _draft(bundle: Bundle, native: bytes) -> Draft:
             continue
         if not ref.startswith(f"{obj['type']}--"):
             raise Reject(
-                f"object {short(ref)} has type {quote(obj['type'])}, not the one its id names"
+                f"object {quote(ref)} has type '{quote(obj['type'])}', not the one its id names"
             )
         parts.add(obj)
     for implied in _implied_links(bundle, set(refs)):

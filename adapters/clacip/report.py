@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from adapters.clacip.bundle import StixObject
-from adapters.clacip.fields import quote, texts, unique, where
+from adapters.clacip.fields import texts, unique, where
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import countries, levels, offences, text
+from contract.quoting import quote
 from schemas import Classification, Grading, Offence, Tlp
 
 IntelLevel = Literal["STRATEGIC", "TACTICAL", "OPERATIONAL"]
@@ -41,7 +42,7 @@ def level(report: StixObject) -> IntelLevel | None:
     if isinstance(value, str) and text.fold(value) in _LEVELS:
         return _LEVELS[text.fold(value)]
     raise Reject(
-        f"x_clacip_level {quote(value)} in {where(report)}: "
+        f"x_clacip_level '{quote(value)}' in {where(report)}: "
         "must be ESTRATEGICO, TACTICO or OPERATIVO"
     )
 
@@ -54,16 +55,16 @@ def grading(report: StixObject) -> Grading | None:
     prop = f"x_clacip_grading in {where(report)}"
     if not isinstance(value, dict):
         raise Reject(
-            f"{prop}: {quote(value)} must be an object "
+            f"{prop}: '{quote(value)}' must be an object "
             '{"source": "A".."F", "information": "1".."6"}'
         )
     source, information = value.get("source"), value.get("information")
     if not isinstance(source, str) or source.strip().upper() not in _SOURCES:
-        raise Reject(f"{prop}: source {quote(source)} must be a letter A to F")
+        raise Reject(f"{prop}: source '{quote(source)}' must be a letter A to F")
     if isinstance(information, int) and not isinstance(information, bool):
         information = str(information)
     if not isinstance(information, str) or information.strip() not in _CREDIBILITY:
-        raise Reject(f"{prop}: information {quote(information)} must be a digit 1 to 6")
+        raise Reject(f"{prop}: information '{quote(information)}' must be a digit 1 to 6")
     return Grading(
         source=source.strip().upper(),
         information=_CREDIBILITY[information.strip()],
@@ -77,7 +78,8 @@ def origin_country(report: StixObject) -> str | None:
     code = countries.to_alpha2(value) if isinstance(value, str) else None
     if code is None:
         raise Reject(
-            f"x_clacip_origin {quote(value)} in {where(report)}: not an ISO 3166-1 alpha-2 country"
+            f"x_clacip_origin '{quote(value)}' in {where(report)}: "
+            "not an ISO 3166-1 alpha-2 country"
         )
     return code
 
@@ -93,7 +95,7 @@ def classification(report: StixObject) -> Classification:
         marking = None
     if marking is None:
         raise Reject(
-            f"x_clacip_handling {quote(value)} in {where(report)}: "
+            f"x_clacip_handling '{quote(value)}' in {where(report)}: "
             "must be PUBLICO, RESERVADO, CONFIDENCIAL or SECRETO"
         )
     return Classification(level=marking, original=value.strip(), tlp=tlp)

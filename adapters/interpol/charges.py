@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from adapters.interpol.fields import country, raw_text, show
+from adapters.interpol.fields import country, raw_text
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import offences
+from contract.quoting import quote as show
 from schemas import NoticeWarrant, Offence
 
 #: The longest label the canonical model keeps; longer charges are cut here (the whole

@@ -1,5 +1,11 @@
 """Readers of single notice fields: each returns the canonical value or None for a null or
-missing field, and refuses a present but unreadable value with a Reject that names it."""
+missing field, and refuses a present but unreadable value with a Reject that names it.
+
+Shapes are read by the shared :class:`~adapters.sdk.jsonread.Obj`, named after the notice
+(``'forename' in notice 2021/75051``) since a summary sits at no useful path. What is the
+feed's own stays here: names have their white space collapsed, a single country code
+stands for a list of one, and the summary-only fields are read leniently.
+"""
 
 from __future__ import annotations
 
@@ -7,37 +13,23 @@ from collections.abc import Mapping
 from typing import Literal
 
 from adapters.sdk.contract import Reject
+from adapters.sdk.jsonread import Obj
 from adapters.sdk.normalize import countries, dates
+from contract.quoting import quote
 
 Sex = Literal["M", "F", "U"]
 _SEXES: dict[str, Sex] = {"M": "M", "F": "F", "U": "U"}
 
 
-def show(value: object, limit: int = 60) -> str:
-    """A value as a rejection reason quotes it: short, one line."""
-    text = value if isinstance(value, str) else repr(value)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def text(obj: Mapping[str, object], key: str, where: str) -> str | None:
     """A text field with its white space collapsed; None when null, missing or blank."""
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Reject(f"{key} '{show(value)}' in {where}: not text")
-    return " ".join(value.split()) or None
+    found = raw_text(obj, key, where)
+    return " ".join(found.split()) if found else None
 
 
 def raw_text(obj: Mapping[str, object], key: str, where: str) -> str | None:
     """A free-text field trimmed but otherwise as sent; None when null, missing or blank."""
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Reject(f"{key} '{show(value)}' in {where}: not text")
-    return value.strip() or None
+    return Obj(obj, "", within=where).maybe_text(key)
 
 
 def country(obj: Mapping[str, object], key: str, where: str) -> str | None:
@@ -56,13 +48,13 @@ def country_list(obj: Mapping[str, object], key: str, where: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise Reject(f"{key} '{show(value)}' in {where}: not a list of country codes")
+        raise Reject(f"{key} '{quote(value)}' in {where}: not a list of country codes")
     found: list[str] = []
     for item in value:
         if item is None:
             continue
         if not isinstance(item, str):
-            raise Reject(f"{key} entry '{show(item)}' in {where}: not a country code")
+            raise Reject(f"{key} entry '{quote(item)}' in {where}: not a country code")
         if not item.strip():
             continue
         code = _alpha2(item.strip(), key, where)
@@ -76,7 +68,7 @@ def _alpha2(value: str, key: str, where: str) -> str:
         return value
     code = countries.to_alpha2(value)
     if code is None:
-        raise Reject(f"{key} '{show(value)}' in {where}: not an ISO 3166-1 country code")
+        raise Reject(f"{key} '{quote(value)}' in {where}: not an ISO 3166-1 country code")
     return code
 
 
@@ -91,7 +83,7 @@ def birth_date(obj: Mapping[str, object], key: str, where: str) -> str | None:
         iso = None
     if iso is None:
         raise Reject(
-            f"{key} '{show(value)}' in {where}: not a real date of the form YYYY/MM/DD or YYYY"
+            f"{key} '{quote(value)}' in {where}: not a real date of the form YYYY/MM/DD or YYYY"
         )
     return iso
 
@@ -103,7 +95,7 @@ def sex(obj: Mapping[str, object], key: str, where: str) -> Sex | None:
         return None
     found = _SEXES.get(value.upper())
     if found is None:
-        raise Reject(f"{key} '{show(value)}' in {where}: not M, F or U")
+        raise Reject(f"{key} '{quote(value)}' in {where}: not M, F or U")
     return found
 
 

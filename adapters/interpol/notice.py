@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from adapters.interpol.charges import Charges, read_charges
-from adapters.interpol.document import canonical_bytes
-from adapters.interpol.fields import birth_date, codes, country, country_list, measure, sex, show
+from adapters.interpol.fields import birth_date, codes, country, country_list, measure, sex
 from adapters.interpol.fields import text as text_field
 from adapters.interpol.kinds import (
     NAMES,
@@ -24,6 +23,8 @@ from adapters.interpol.kinds import (
     kind_from_href,
 )
 from adapters.sdk.contract import Draft, Reject
+from contract.quoting import quote as show
+from contract.signing import canonical_json
 from schemas import Classification, Notice, NoticeDetails, Origin, Person
 
 SLUG = "interpol"
@@ -95,7 +96,7 @@ def build_draft(
         summary=_summary(kind, reference, person, obj, charges),
         notice=NoticeDetails(kind=kind, status="ACTIVE", warrants=charges.warrants),
     )
-    return Draft(data=data, time=None, record_bytes=canonical_bytes(obj), record=record)
+    return Draft(data=data, time=None, record_bytes=canonical_json(obj), record=record)
 
 
 def _person(obj: Mapping[str, object], kind: NoticeKind, where: str) -> Person | None:

@@ -16,7 +16,8 @@ the hub drops the duplicates.
         poller.confirm(update)
     await poller.commit()
 
-or ``await poller.run_once(publish)``, which does exactly that.
+or ``await poller.run_once(publish)``, which does exactly that. ``notice_poller`` builds
+one from the hub's generic settings (``adapters.sdk.polled.Poller`` is what the hub uses).
 """
 
 from __future__ import annotations
@@ -36,11 +37,14 @@ from adapters.interpol.parse import parse_detail
 from adapters.interpol.state import NoticeState
 from adapters.interpol.withdrawal import withdrawal_bytes, withdrawn_draft
 from adapters.sdk.contract import Draft, Reject, Rejected
+from adapters.sdk.polled import PollConfig
 
 log = logging.getLogger(__name__)
 
 #: errors kept per kind and poll in its report
 MAX_ERRORS = 50
+#: the poller's state file, in the folder the hub gives the network
+STATE_FILE = "notices.json"
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,14 @@ class NoticePoller:
         self.settings = settings or PollerSettings()
         self.reports: list[KindReport] = []
         self._confirmed = 0
+
+    @property
+    def kinds(self) -> tuple[NoticeKind, ...]:
+        return self.settings.kinds
+
+    async def aclose(self) -> None:
+        """Close the client's connections."""
+        await self.client.aclose()
 
     async def poll(self) -> AsyncGenerator[Update, None]:
         """One pass over every configured kind; ``reports`` tells how it went."""
@@ -320,3 +332,10 @@ def _summaries(page: dict[str, Any], url: str) -> list[Any]:
     if not isinstance(notices, list):
         raise ListingFailed(f"page {url} has no _embedded.notices list")
     return notices
+
+
+def notice_poller(config: PollConfig) -> NoticePoller:
+    """The poller of the notices service at ``config.base_url``, its state kept in
+    ``config.state_dir``."""
+    state = NoticeState.load(config.state_dir / STATE_FILE)
+    return NoticePoller(FeedClient(config.base_url), state)

@@ -13,6 +13,7 @@ from typing import Final
 
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import countries, dates
+from contract.quoting import quote
 
 _SENT: Final = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)"
@@ -23,17 +24,11 @@ _PARTIAL: Final = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _EXTRA_ALPHA3: Final = {"XKX": "XK"}
 
 
-def quoted(value: str, limit: int = 80) -> str:
-    """A value as a reason shows it: quoted, and cut short, since the reason travels in the
-    dead-letter headers and the value may be hostile."""
-    return f"'{value}'" if len(value) <= limit else f"'{value[: limit - 1]}…'"
-
-
 def code(value: str, allowed: frozenset[str], field: str) -> str:
     upper = value.strip().upper()
     if upper not in allowed:
         choices = ", ".join(sorted(allowed))
-        raise Reject(f"{field} {quoted(value)} is not one of {choices}")
+        raise Reject(f"{field} '{quote(value)}' is not one of {choices}")
     return upper
 
 
@@ -42,7 +37,7 @@ def alpha2(value: str, field: str) -> str:
     upper = value.strip().upper()
     found = _EXTRA_ALPHA3.get(upper) or countries.alpha3_to_alpha2(upper)
     if found is None:
-        raise Reject(f"{field} {quoted(value)} is not an ISO 3166-1 alpha-3 country code")
+        raise Reject(f"{field} '{quote(value)}' is not an ISO 3166-1 alpha-3 country code")
     return found
 
 
@@ -51,24 +46,24 @@ def utc_time(value: str, field: str) -> datetime:
     text = value.strip().upper()
     if not _SENT.fullmatch(text):
         raise Reject(
-            f"{field} {quoted(value)} is not an ISO 8601 date and time with an offset "
+            f"{field} '{quote(value)}' is not an ISO 8601 date and time with an offset "
             "(e.g. 2026-11-27T16:42:10-06:00)"
         )
     try:
         return dates.parse_iso_datetime(text)
     except ValueError:
-        raise Reject(f"{field} {quoted(value)} is not a real date and time") from None
+        raise Reject(f"{field} '{quote(value)}' is not a real date and time") from None
 
 
 def day(value: str, field: str) -> date:
     """A calendar date written YYYY-MM-DD."""
     match = _DAY.fullmatch(value.strip())
     if match is None:
-        raise Reject(f"{field} {quoted(value)} is not a date of the form YYYY-MM-DD")
+        raise Reject(f"{field} '{quote(value)}' is not a date of the form YYYY-MM-DD")
     try:
         return date(*(int(g) for g in match.groups()))
     except ValueError as exc:
-        raise Reject(f"{field} {quoted(value)} is not a real date: {exc}") from None
+        raise Reject(f"{field} '{quote(value)}' is not a real date: {exc}") from None
 
 
 def partial_date(value: str, field: str, *, not_after: date) -> str:
@@ -76,15 +71,15 @@ def partial_date(value: str, field: str, *, not_after: date) -> str:
     text = value.strip()
     match = _PARTIAL.fullmatch(text)
     if match is None:
-        raise Reject(f"{field} {quoted(value)} is not a date of the form YYYY-MM-DD or YYYY")
+        raise Reject(f"{field} '{quote(value)}' is not a date of the form YYYY-MM-DD or YYYY")
     year, month, dom = (int(g) if g else None for g in match.groups())
     assert year is not None
     try:
         earliest = date(year, month or 1, dom or 1)
     except ValueError as exc:
-        raise Reject(f"{field} {quoted(value)} is not a real date: {exc}") from None
+        raise Reject(f"{field} '{quote(value)}' is not a real date: {exc}") from None
     if earliest > not_after:
-        raise Reject(f"{field} {quoted(value)} is later than the document's Sent date")
+        raise Reject(f"{field} '{quote(value)}' is later than the document's Sent date")
     return text
 
 

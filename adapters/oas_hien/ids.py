@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.oas_hien.fields import quoted
 from adapters.oas_hien.vocabulary import REQUEST_ID
 from adapters.sdk.contract import Reject
+from contract.quoting import quote
 
 
 def request_id(value: str, field: str) -> str:
@@ -14,7 +14,9 @@ def request_id(value: str, field: str) -> str:
     names the same case whatever letter case its sender used."""
     text = value.strip().upper()
     if REQUEST_ID.fullmatch(text) is None:
-        raise Reject(f"{field} {quoted(value)} is not of the form HIEN-<MLA|EXT>-<year>-<6 digits>")
+        raise Reject(
+            f"{field} '{quote(value)}' is not of the form HIEN-<MLA|EXT>-<year>-<6 digits>"
+        )
     return text
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Literal, cast
+from typing import cast
 
 from adapters.oas_hien.elements import Node, Shape, collapse
-from adapters.oas_hien.fields import alpha2, code, quoted, utc_time
+from adapters.oas_hien.fields import alpha2, code, utc_time
 from adapters.oas_hien.ids import request_id, status_reference
 from adapters.oas_hien.vocabulary import (
     HUB_STATE,
@@ -17,7 +17,8 @@ from adapters.oas_hien.vocabulary import (
     UNMARKED_ORIGINAL,
 )
 from adapters.sdk.contract import Draft, Reject
-from schemas import Classification, Level, Origin, RequestStatus, StatusDetails
+from contract.quoting import quote
+from schemas import Classification, Level, Origin, RequestState, RequestStatus, StatusDetails
 
 #: ``Confidentiality`` is not in the spec's StatusUpdate; a sender that marks an update
 #: anyway is honoured rather than refused (same element, same meaning as in Request)
@@ -26,16 +27,6 @@ STATUS = Shape(
 )
 #: the canonical ``status.note`` is bounded; the whole note always stays in ``summary``
 NOTE_FIELD_CHARS = 500
-
-Status = Literal[
-    "RECEIVED",
-    "ADDITIONAL_INFO_REQUESTED",
-    "IN_EXECUTION",
-    "EXECUTED",
-    "REFUSED",
-    "RETURNED_UNEXECUTABLE",
-    "WITHDRAWN",
-]
 
 
 def read_status(root: ET.Element, native: bytes) -> Draft:
@@ -52,10 +43,10 @@ def _read(node: Node, request: str, native: bytes) -> Draft:
     sender = node.required("FromState")
     if sender.upper() == HUB_STATE:
         raise Reject(
-            f"<FromState> {quoted(sender)} is the hub itself: its own acknowledgement came back in"
+            f"<FromState> '{quote(sender)}' is the hub itself: its own acknowledgement came back in"
         )
     state = alpha2(sender, "<FromState>")
-    status = cast(Status, code(node.required("Status"), STATUSES, "<Status>"))
+    status = cast(RequestState, code(node.required("Status"), STATUSES, "<Status>"))
     note = (node.raw("Note") or "").strip()
     short = collapse(note)
     if short and len(short) > NOTE_FIELD_CHARS:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from schemas import REQUEST_STATES
+
 NAMESPACE: Final = "urn:oas:hien:1.0"
 
 #: the largest document the network may send (the spec's hostile-input rule)
@@ -45,17 +47,8 @@ MEASURES: Final = frozenset(
         "OTHER",
     }
 )
-STATUSES: Final = frozenset(
-    {
-        "RECEIVED",
-        "ADDITIONAL_INFO_REQUESTED",
-        "IN_EXECUTION",
-        "EXECUTED",
-        "REFUSED",
-        "RETURNED_UNEXECUTABLE",
-        "WITHDRAWN",
-    }
-)
+#: the format's ``Status`` codes are the canonical request states, word for word
+STATUSES: Final = frozenset(REQUEST_STATES)
 
 #: what the hub calls itself in the ``FromState`` of its own acknowledgements
 HUB_STATE: Final = "CCA"

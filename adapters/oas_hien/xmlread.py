@@ -21,6 +21,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from adapters.oas_hien.vocabulary import MAX_BYTES, MAX_DEPTH, MAX_ELEMENTS, NAMESPACE
 from adapters.sdk.contract import Reject
+from contract.quoting import quote
 
 _DECLARATION: Final = re.compile(
     rb"<\?xml\s+version\s*=\s*([\"'])1\.0\1"
@@ -148,7 +149,7 @@ class _GuardedBuilder(ET.TreeBuilder):
 
 def show(tag: str) -> str:
     """A tag as people write it: ``{urn:x}Foo`` → ``<Foo> (namespace urn:x)``."""
-    tag = tag if len(tag) <= 200 else tag[:199] + "…"
+    tag = quote(tag, 200)
     if tag.startswith("{"):
         namespace, _, local = tag[1:].partition("}")
         return f"<{local}>" if namespace == NAMESPACE else f"<{local}> (namespace {namespace})"

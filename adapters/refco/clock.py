@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from adapters.sdk.contract import Reject
-from adapters.sdk.jsonread import quote
 from adapters.sdk.normalize import dates
+from contract.quoting import quote
 
 #: hours from UTC of each referring country (refco.md, field ``fecha``)
 OFFSETS: dict[str, int] = {

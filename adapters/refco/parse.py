@@ -12,8 +12,9 @@ from adapters.refco.clock import sent_at
 from adapters.refco.persons import accused
 from adapters.refco.places import country, location
 from adapters.sdk.contract import Draft, Reject
-from adapters.sdk.jsonread import Obj, load_json, quote
+from adapters.sdk.jsonread import Obj, load_json
 from adapters.sdk.normalize import levels, offences
+from contract.quoting import quote
 from schemas import CaseReferral, Classification, Level, Offence, Origin, Victims
 
 NETWORK = "refco"

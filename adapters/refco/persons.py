@@ -17,8 +17,9 @@ from datetime import date
 from adapters.refco.clock import birth_date
 from adapters.refco.places import nationality
 from adapters.sdk.contract import Reject
-from adapters.sdk.jsonread import Obj, quote
+from adapters.sdk.jsonread import Obj
 from adapters.sdk.normalize import names, text
+from contract.quoting import quote
 from schemas import Document, Person
 
 #: words of a document kind that mark a document issued by the state of residence

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from adapters.sdk.contract import Reject
-from adapters.sdk.jsonread import Obj, quote
+from adapters.sdk.jsonread import Obj
 from adapters.sdk.normalize import countries
+from contract.quoting import quote
 from schemas import Location
 
 _COORDINATES = re.compile(r"([+-]?\d{1,3}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\d+)?)")

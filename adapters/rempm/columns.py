@@ -12,8 +12,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from adapters.rempm.values import quote
 from adapters.sdk.contract import Reject
+from contract.quoting import quote
 
 REQUIRED = ("protocolo", "pais_origem", "data_registro", "sigilo")
 OPTIONAL = (

@@ -22,9 +22,10 @@ from pydantic import ValidationError
 from adapters.rempm.columns import Columns
 from adapters.rempm.persons import suspects
 from adapters.rempm.rows import Row, read_rows, salvage
-from adapters.rempm.values import coordinate, country, level, multi, quote, registration_date
+from adapters.rempm.values import coordinate, country, level, multi, registration_date
 from adapters.sdk.contract import Draft, Reject, Rejected
 from adapters.sdk.normalize import offences
+from contract.quoting import quote
 from contract.validation import describe_validation_error
 from schemas import CaseReferral, Classification, Location, Offence, Origin
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from adapters.rempm.values import birth_date, positions, quote
+from adapters.rempm.values import birth_date, positions
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import names
+from contract.quoting import quote
 from schemas import Person
 
 

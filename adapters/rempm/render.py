@@ -13,12 +13,20 @@ import io
 
 from adapters.rempm.rows import ENCODING, SEPARATOR
 from adapters.sdk.contract import Receipt
+from contract.quoting import ELLIPSIS
 
 HEADER = ("protocolo", "status", "caso_cca", "motivo")
 RECEIVED = "RECEBIDO"
 REJECTED = "REJEITADO"
 
 _Line = tuple[str, str, str, str]
+#: ISO-8859-1 has no "…": a shortened value in a reason is marked with three dots instead
+_LATIN1_ELLIPSIS = "..."
+
+
+def _motivo(reason: str) -> str:
+    """A reason as the receipt's ``motivo`` column carries it: one line, Latin-1 spelling."""
+    return " ".join(reason.split()).replace(ELLIPSIS, _LATIN1_ELLIPSIS)
 
 
 def receipt_csv(receipt: Receipt) -> bytes:
@@ -29,7 +37,7 @@ def receipt_csv(receipt: Receipt) -> bytes:
         line = (event.data.reference, RECEIVED, event.caseid, "")
         (whole.append(line) if record is None else numbered.append((record, line)))
     for rejection in receipt.rejected:
-        line = (rejection.reference or "", REJECTED, "", " ".join(rejection.reason.split()))
+        line = (rejection.reference or "", REJECTED, "", _motivo(rejection.reason))
         (
             whole.append(line)
             if rejection.record is None

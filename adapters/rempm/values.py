@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from adapters.sdk.contract import Reject
 from adapters.sdk.normalize import countries
+from contract.quoting import quote
 from schemas import Level
 
 SIGILO: dict[str, Level] = {"0": "PUBLIC", "1": "RESTRICTED", "2": "SECRET"}
@@ -19,12 +20,6 @@ _NUMBER = re.compile(r"[+-]?\d{1,3}(?:[.,]\d+)?")
 _alpha2 = lru_cache(maxsize=512)(countries.to_alpha2)
 #: the schema's earliest birth year; a registry date before it is a typo
 _EARLIEST = 1800
-
-
-def quote(value: str, limit: int = 80) -> str:
-    """A value as it can be shown inside a reason: one line, bounded."""
-    text = " ".join(value.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."  # Latin-1 has no "…"
 
 
 def multi(text: str) -> list[str]:

@@ -8,6 +8,10 @@ Golden folders are named by behaviour (``golden/<case>/``) and hold:
 - ``rejected.txt`` — the expected rejections (``record N: reason``), when there are any;
 - ``reply.<ext>`` — the expected native reply, for networks that get one.
 Run pytest with ``--update-golden`` to rewrite the expected files on purpose.
+
+The kit's test tools (pytest, hypothesis) are the ``testing`` extra
+(``pip install 'cca-hub[testing]'``): they are imported when a test class is generated,
+never when this module is, so the runtime package needs neither.
 """
 
 from __future__ import annotations
@@ -15,12 +19,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from adapters.sdk.contract import Adapter, Receipt, Reject, Rejected, Result, Translated
@@ -31,6 +32,9 @@ from contract.envelope import from_structured, to_structured
 from contract.envelope.sealing import sign_event, verify_event
 from contract.keys.registry import KeyRegistry
 from contract.signing import Signer
+
+if TYPE_CHECKING:
+    import pytest
 
 #: The receive time used for every golden translation, so outputs are reproducible.
 RECEIVED = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
@@ -111,6 +115,15 @@ def conformance_tests(
     ``registered``: True requires the adapter to be installed under its entry point; None
     checks the entry point only when one with the adapter's slug is installed.
     """
+    try:
+        import pytest
+        from hypothesis import HealthCheck, given, settings
+        from hypothesis import strategies as st
+    except ImportError as missing:
+        raise ImportError(
+            f"the conformance kit needs the testing extra ({missing.name} is missing): "
+            "pip install 'cca-hub[testing]'"
+        ) from missing
     cases = golden_cases(golden_dir)
     case_ids = [c.name for c in cases]
     adapter = adapter_cls()

@@ -1,4 +1,7 @@
-"""pytest plugin of the conformance kit: adds ``--update-golden``."""
+"""pytest plugin of the conformance kit: adds ``--update-golden``.
+
+Registered under ``pytest11``, so pytest loads it wherever the hub is installed; it needs
+only pytest itself, and the kit's other test tools come with the ``testing`` extra."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
 from adapters.sdk.contract import Adapter
+from adapters.sdk.polled import is_polled
 
 ENTRY_POINT_GROUP = "cca_hub.adapters"
 
@@ -43,3 +44,9 @@ def slugs() -> list[str]:
 
 def get_adapter(slug: str) -> Adapter:
     return adapter_class(slug)()
+
+
+def polled_slugs() -> list[str]:
+    """Slugs of the installed adapters whose network is polled, sorted (imports every
+    adapter: for whole-hub commands, not for one service)."""
+    return [slug for slug in slugs() if is_polled(adapter_class(slug))]

@@ -19,12 +19,20 @@ from bench.kafkaio import Headers, Landed, Offsets, Outgoing, end_offsets, parti
 from bench.kafkaio import write as write_records
 from bench.loadgen import Message
 from bench.variants.base import DrainOutputs, Matcher, RunContext, Span, Target
+from contract.topology import (
+    CANONICAL,
+    RECEIVED_MS_HEADER,
+    native_in,
+    native_out,
+    receipts_topic,
+)
 from hub.core.desks import load_desks
 from hub.core.records import header
+from hub.keys.principals import signing_principals
 from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
 from hub.services.topics_admin import ensure_topics
-from hub.topics import CANONICAL, hub_topics, native_in, native_out, receipts_topic
+from hub.topics import hub_topics
 
 ROUTER = "router"
 ADAPTERS = "adapters"
@@ -50,7 +58,7 @@ class _ByReceivedHeader(Matcher):
 
     def due(self, value: bytes, headers: Headers) -> float | None:
         event_id = header(headers, "ce_id")
-        received = header(headers, "hub.received.ms")
+        received = header(headers, RECEIVED_MS_HEADER)
         if event_id is None or received is None or event_id in self.seen:
             return None
         self.seen.add(event_id)
@@ -75,10 +83,7 @@ class HubTarget(Target):
 
     async def setup(self, ctx: RunContext) -> None:
         self.state = ctx.workdir / "hub-state"
-        store = KeyStore(self.state)
-        for slug in slugs():
-            if not store.registry().records(slug):
-                store.create(slug)
+        KeyStore(self.state).ensure(signing_principals())
         desks = load_desks()
         await ensure_topics(ctx.bootstrap, hub_topics(slugs(), desks, partitions=ctx.partitions))
         tps = await partitions_of(

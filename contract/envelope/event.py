@@ -86,6 +86,8 @@ class CanonicalEvent(BaseModel):
     def _consistent(self) -> Self:
         if self.time.tzinfo is None:
             raise ValueError("time must be in UTC")
+        if self.tlp != self.data.classification.tlp:
+            raise ValueError("tlp differs from data.classification.tlp")
         if type(self.data).event_type != self.type:
             raise ValueError(f"data is not a {self.type}")
         if self.data.classification.level != self.classification:

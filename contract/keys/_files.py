@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["ensure_dir", "exclusive_lock", "read_bounded", "write_atomic"]
+__all__ = ["ensure_dir", "exclusive_lock", "read_bounded", "shared_lock", "write_atomic"]
 
 
 def ensure_dir(path: Path, mode: int, *, enforce: bool = False) -> None:
@@ -75,6 +75,25 @@ def exclusive_lock(path: Path) -> Iterator[None]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def shared_lock(path: Path) -> Iterator[None]:
+    """Read the registry and its signature as one: waits out a writer holding the lock.
+
+    Readers may sit on a read-only mount, so the lock file is opened read-only and a
+    missing one (nobody ever wrote here) means there is no writer to wait for.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
         yield
     finally:
         os.close(fd)

@@ -33,6 +33,32 @@ Rules, checked on every load (a registry that breaks one is refused whole):
 
 Keys are written sorted by network, then ``not_before``, then id, so diffs
 of the file stay readable.
+
+**The operator's signature.** Whoever can add a key can sign as any network, so a
+registry is loaded only with a valid detached signature in ``registry.json.sig`` next to
+it (:mod:`contract.keys.signature`), made by the operator's Ed25519 key::
+
+    {
+      "format": "cca-hub-key-registry-signature",
+      "version": 1,
+      "algorithm": "Ed25519",
+      "operator_key": "<first 16 hex of SHA-256(raw operator public key)>",
+      "serial": 7,
+      "signed_at": "2026-05-09T10:00:00Z",
+      "signature": "<64 bytes, base64url without padding>"
+    }
+
+The signature is over ``"cca-hub key registry signature v1" NUL``, the serial in decimal,
+``LF``, ``signed_at``, ``LF``, then the exact bytes of ``registry.json``: the prefix keeps
+it from passing for any other signature, and the serial (one more on every write) lets a
+running router refuse an older, once validly signed registry put back in place (a
+revocation undone). The operator's public key is never in the registry it signs: it is
+pinned in a file of its own (PEM ``PUBLIC KEY``; ``$HUB_OPERATOR_KEY``, default
+``<state>/keys/operator.pub``) that services read once at start. A registry without a
+signature, signed by another key, or changed after signing is refused whole.
+
+:func:`encode` and :func:`decode` handle the document alone: a network's export
+(``hub keys export``) is an unsigned document for others to pin as they see fit.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ Time rules, chosen for evidence:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -32,12 +33,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from contract.keys import fileformat
-from contract.keys._files import ensure_dir, read_bounded, write_atomic
+from contract.keys._files import ensure_dir, read_bounded, shared_lock, write_atomic
 from contract.keys.ids import is_key_id, key_id_for, network_from_source, validate_network
 from contract.keys.record import KeyRecord, encode_public_key
+from contract.keys.signature import (
+    RegistrySignature,
+    RegistrySignatureError,
+    sign_registry,
+    signature_path,
+    verify_registry,
+)
 from contract.signing import (
     MalformedEnvelopeError,
     VerificationError,
@@ -45,7 +53,15 @@ from contract.signing import (
     signing_payload,
 )
 
-__all__ = ["KeyRegistry", "event_time"]
+__all__ = ["KeyRegistry", "event_time", "lock_path"]
+
+_MAX_SIGNATURE_FILE = 4096
+
+
+def lock_path(registry_path: Path) -> Path:
+    """The advisory lock writers hold while they replace the registry and its signature."""
+    return registry_path.parent / ".lock"
+
 
 _RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
@@ -74,6 +90,7 @@ class KeyRegistry:
 
     def __init__(self, records: Iterable[KeyRecord] = ()) -> None:
         self._entries: dict[str, _Entry] = {}
+        self._signature: RegistrySignature | None = None
         for record in records:
             if record.key_id in self._entries:
                 raise ValueError(f"key id {record.key_id!r} appears twice")
@@ -84,34 +101,84 @@ class KeyRegistry:
 
     # -- persistence ---------------------------------------------------------
 
-    @classmethod
-    def load(cls, path: Path | str) -> KeyRegistry:
-        """Read a registry file; FileNotFoundError if absent, ValueError if invalid."""
-        path = Path(path)
-        try:
-            return cls.from_json(read_bounded(path, fileformat.MAX_REGISTRY_BYTES))
-        except ValueError as error:
-            raise ValueError(f"{path}: {error}") from None
+    @property
+    def signature(self) -> RegistrySignature | None:
+        """The operator signature this registry was loaded with or last saved under."""
+        return self._signature
 
     @classmethod
-    def load_or_empty(cls, path: Path | str) -> KeyRegistry:
+    def load(
+        cls, path: Path | str, operator_key: Ed25519PublicKey, *, lock: bool = True
+    ) -> KeyRegistry:
+        """Read a registry file signed by ``operator_key`` (the pinned key, never one inside).
+
+        FileNotFoundError if the registry is absent; :class:`RegistrySignatureError` if it is
+        unsigned or not signed by that key; ValueError if it is invalid. ``lock=False`` only
+        for a caller that already holds the registry's exclusive lock.
+        """
+        path = Path(path)
+        sig_path = signature_path(path)
+        with shared_lock(lock_path(path)) if lock else contextlib.nullcontext():
+            data = read_bounded(path, fileformat.MAX_REGISTRY_BYTES)
+            try:
+                signature_bytes = read_bounded(sig_path, _MAX_SIGNATURE_FILE)
+            except FileNotFoundError:
+                raise RegistrySignatureError(
+                    "unsigned",
+                    f"{path}: refused: not signed by the operator key ({sig_path} is missing)",
+                ) from None
         try:
-            return cls.load(path)
+            signature = verify_registry(data, signature_bytes, operator_key)
+        except RegistrySignatureError as error:
+            raise RegistrySignatureError(error.reason, f"{path}: refused: {error}") from None
+        try:
+            registry = cls.from_json(data)
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from None
+        registry._signature = signature
+        return registry
+
+    @classmethod
+    def load_or_empty(
+        cls, path: Path | str, operator_key: Ed25519PublicKey, *, lock: bool = True
+    ) -> KeyRegistry:
+        try:
+            return cls.load(path, operator_key, lock=lock)
         except FileNotFoundError:
             return cls()
 
     @classmethod
     def from_json(cls, data: bytes) -> KeyRegistry:
+        """Parse a registry document without any signature (exports, tests, in-memory use)."""
         return cls(fileformat.decode(data))
 
     def to_json(self) -> bytes:
         return fileformat.encode(entry.record for entry in self._entries.values())
 
-    def save(self, path: Path | str) -> None:
-        """Write atomically (public material: mode 0644)."""
+    def save(
+        self,
+        path: Path | str,
+        operator: Ed25519PrivateKey,
+        *,
+        serial: int | None = None,
+        now: datetime | None = None,
+    ) -> RegistrySignature:
+        """Write the registry (0644), then the operator's signature of its exact bytes.
+
+        The revision ``serial`` defaults to the one loaded plus one. Readers take the
+        shared lock, writers (:class:`hub.keys.KeyStore`) the exclusive one, so a reader
+        never pairs a new registry with an old signature.
+        """
         path = Path(path)
+        data = self.to_json()
+        if serial is None:
+            serial = (self._signature.serial if self._signature is not None else 0) + 1
+        signature_bytes, signature = sign_registry(data, operator, serial, now)
         ensure_dir(path.parent, 0o755)
-        write_atomic(path, self.to_json(), 0o644)
+        write_atomic(path, data, 0o644)
+        write_atomic(signature_path(path), signature_bytes, 0o644)
+        self._signature = signature
+        return signature
 
     # -- changes -------------------------------------------------------------
 
@@ -242,5 +309,38 @@ class KeyRegistry:
             raise VerificationError("expired_key", f"key {key_id} is not valid at event time")
         try:
             entry.public_key.verify(raw_signature, payload)
+        except InvalidSignature:
+            raise VerificationError("bad_signature", f"not signed by key {key_id}") from None
+
+    def verify_detached(
+        self,
+        principal: str,
+        key_id: str,
+        message: bytes,
+        signature: str,
+        *,
+        now: datetime | None = None,
+    ) -> None:
+        """Accept a signature over ``message`` by a key of ``principal`` (a hub service, e.g.
+        the router) that is active now, or raise :class:`VerificationError`. ``message``
+        carries its own domain-separation prefix (:mod:`contract.seal`)."""
+        raw_signature = decode_signature(signature)
+        if not is_key_id(key_id):
+            raise VerificationError("malformed", "keyid is not a key id")
+        entry = self._entries.get(key_id)
+        if entry is None:
+            raise VerificationError("unknown_key", f"no key {key_id}")
+        record = entry.record
+        if record.network != principal:
+            raise VerificationError("wrong_network", f"key {key_id} is not a {principal} key")
+        checked_at = datetime.now(UTC) if now is None else now
+        if record.revoked_at is not None and checked_at >= record.revoked_at:
+            raise VerificationError("revoked_key", f"key {key_id} is revoked")
+        if checked_at < record.not_before:
+            raise VerificationError("not_yet_valid", f"key {key_id} is not valid yet")
+        if checked_at >= record.not_after:
+            raise VerificationError("expired_key", f"key {key_id} has expired")
+        try:
+            entry.public_key.verify(raw_signature, message)
         except InvalidSignature:
             raise VerificationError("bad_signature", f"not signed by key {key_id}") from None

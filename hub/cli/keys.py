@@ -1,7 +1,9 @@
-"""`hub keys`: create, list, rotate, revoke and export the networks' signing keys.
+"""`hub keys`: create, list, rotate, revoke and export the networks' signing keys; sign the
+registry with the operator key; encrypt key files written before encryption.
 
-Only public material is ever printed; private keys stay in
-``<state>/keys/private/`` with owner-only permissions.
+Only public material is ever printed; private keys stay in ``<state>/keys/private/``
+(encrypted, owner-only). The key passphrase is never an option: it comes from
+``HUB_KEY_PASSPHRASE_FILE`` or ``HUB_KEY_PASSPHRASE`` (:mod:`hub.keys.passphrase`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from contract.keys import KeyRecord, KeyRegistry
+from contract.keys.signature import signature_path
 from hub.keys import KeyStore
 from hub.keys.paths import DEFAULT_STATE_DIR, STATE_DIR_ENV
 
@@ -65,7 +68,7 @@ def _describe(record: KeyRecord, store: KeyStore) -> None:
     typer.echo(f"valid       {_time(record.not_before)} .. {_time(record.not_after)}")
     typer.echo(f"public key  {record.public_key}")
     path = store.private_key_path(record.network, record.key_id)
-    typer.echo(f"private key stored in {path} (mode 0600)")
+    typer.echo(f"private key stored in {path} (encrypted, mode 0600)")
 
 
 @app.command()
@@ -183,3 +186,49 @@ def export(
     else:
         _run(lambda: output.write_bytes(document))
         typer.echo(f"wrote {len(records)} keys of {network} to {output}", err=True)
+
+
+@app.command()
+def encrypt(state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
+    """Encrypt, in place, private key files written before keys were encrypted."""
+    done = _run(lambda: KeyStore(state_dir).encrypt_legacy_keys())
+    for path in done:
+        typer.echo(f"encrypted {path}")
+    if not done:
+        typer.echo("every private key file is encrypted already", err=True)
+
+
+operator_app = typer.Typer(
+    help="The operator key, which signs the key registry (services trust only its signature).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(operator_app, name="operator")
+
+
+@operator_app.command("init")
+def operator_init(state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
+    """Create the operator key and pin its public key (does nothing if it exists)."""
+    store = KeyStore(state_dir)
+    operator = _run(store.init_operator)
+    verb = "created" if operator.created else "exists:"
+    typer.echo(f"operator key {verb} {operator.fingerprint}")
+    typer.echo(f"private key  {store.operator_private_path} (encrypted, mode 0600)")
+    typer.echo(f"pinned at    {store.operator_pin_path}")
+    if store.registry_path.exists() and not signature_path(store.registry_path).exists():
+        typer.echo(
+            f"{store.registry_path} is not signed: review it, then `hub keys operator sign`",
+            err=True,
+        )
+
+
+@operator_app.command("sign")
+def operator_sign(state_dir: StateDir = DEFAULT_STATE_DIR) -> None:
+    """Sign the registry file as it is now (one written before signing, or restored from a
+    backup) as a new revision. It trusts the file's content: review it first."""
+    store = KeyStore(state_dir)
+    count, signature = _run(store.sign_registry)
+    typer.echo(
+        f"signed {store.registry_path} ({count} keys) as revision {signature.serial} "
+        f"with operator key {signature.operator_key}"
+    )

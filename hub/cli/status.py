@@ -20,10 +20,19 @@ import typer
 from aiokafka.structs import TopicPartition
 
 from adapters.sdk.registry import slugs
+from contract.topology import (
+    CANONICAL,
+    PROGRESS_STATE,
+    ROUTER_DLQ,
+    ROUTER_GROUP,
+    desk_topic,
+    native_dlq,
+    native_in,
+    native_out,
+)
 from hub.core.desks import DeskConfigError, load_desks
 from hub.ops.lag import GroupTopics, LagReader, PartitionLag, hub_groups, merged
 from hub.settings import HubSettings
-from hub.topics import ROUTER_DLQ, native_dlq, native_in, native_out
 
 MISSING = None
 
@@ -43,6 +52,46 @@ class Status:
     desks: dict[str, int | None] = field(default_factory=dict)
     router_dead_letters: int | None = None
     lag: list[PartitionLag] = field(default_factory=list)
+    #: canonical partitions whose committed offset is beyond what the router processed
+    ahead: list[CommittedAhead] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CommittedAhead:
+    """A router commit that no router batch wrote: records in between were never routed."""
+
+    partition: int
+    committed: int
+    processed: int | None  # None: the router recorded no progress on this partition
+
+
+def processed_offsets(
+    tail: dict[TopicPartition, list[tuple[bytes | None, bytes | None]]],
+) -> dict[int, int]:
+    """Canonical partition -> the next offset the router's batches recorded processing."""
+    out: dict[int, int] = {}
+    for rows in tail.values():
+        for _key, value in rows:
+            try:
+                progress = json.loads(value or b"")
+                if progress.get("topic") == CANONICAL:
+                    partition, offset = int(progress["partition"]), int(progress["next"])
+            except (ValueError, TypeError, KeyError, AttributeError):
+                continue
+            out[partition] = max(out.get(partition, 0), offset)
+    return out
+
+
+def commits_ahead(lags: Sequence[PartitionLag], processed: dict[int, int]) -> list[CommittedAhead]:
+    """The router group's canonical commits beyond its recorded progress."""
+    out = []
+    for lag in lags:
+        if lag.group != ROUTER_GROUP or lag.topic != CANONICAL or lag.committed is None:
+            continue
+        done = processed.get(lag.partition)
+        if done is None or lag.committed > done:
+            out.append(CommittedAhead(lag.partition, lag.committed, done))
+    return out
 
 
 async def end_offsets(reader: LagReader, topics: Sequence[str]) -> dict[str, int | None]:
@@ -58,7 +107,7 @@ async def end_offsets(reader: LagReader, topics: Sequence[str]) -> dict[str, int
 
 async def read_status(reader: LagReader, networks: Sequence[str], desks: Sequence[str]) -> Status:
     status = Status(reader.bootstrap)
-    desk_topics = {d: f"cca.desk.{d}.v1" for d in desks}
+    desk_topics = {d: desk_topic(d) for d in desks}
     topics = [t for n in networks for t in (native_in(n), native_out(n), native_dlq(n))]
     ends = await end_offsets(reader, [*topics, *desk_topics.values(), ROUTER_DLQ])
     status.networks = [
@@ -75,6 +124,11 @@ async def read_status(reader: LagReader, networks: Sequence[str], desks: Sequenc
         if g not in known
     ]
     status.lag = await reader.lag(merged(planned, found))
+    counts = await reader.partitions([PROGRESS_STATE])
+    tail = await reader.tail(
+        [TopicPartition(PROGRESS_STATE, p) for p in range(counts.get(PROGRESS_STATE, 0))]
+    )
+    status.ahead = commits_ahead(status.lag, processed_offsets(tail))
     return status
 
 
@@ -118,6 +172,15 @@ def render(status: Status, *, partitions: bool) -> str:
             totals[(lag.group, lag.topic)] = totals.get((lag.group, lag.topic), 0) + lag.lag
         rows = [[g, t, str(n)] for (g, t), n in totals.items()]
         out += table(["consumer group", "topic", "lag"], rows)
+    for ahead in status.ahead:
+        done = "nothing" if ahead.processed is None else f"up to offset {ahead.processed}"
+        out += [
+            "",
+            f"WARNING: {ROUTER_GROUP} has committed offset {ahead.committed} on "
+            f"{CANONICAL} partition {ahead.partition}, but the router processed {done}: "
+            "the records in between were never routed (a client outside the router "
+            "committed for its group).",
+        ]
     out += [
         "",
         "Counts are end offsets (summed over partitions); on topics written in transactions",

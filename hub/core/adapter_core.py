@@ -14,11 +14,23 @@ from datetime import UTC, datetime
 
 from adapters.sdk.contract import Adapter, Draft, Receipt, Rejected, Result, Translated
 from adapters.sdk.pipeline import finish, iter_translate
-from contract.envelope import CanonicalEvent, from_kafka
+from contract.envelope import CanonicalEvent, EnvelopeError, from_kafka
 from contract.envelope.sealing import signed_record
+from contract.keys.registry import KeyRegistry
+from contract.seal import check_seal
 from contract.signing import Signer
-from contract.topology import CANONICAL, RECEIVED_MS_HEADER, native_dlq, native_out
+from contract.topology import (
+    CANONICAL,
+    NATIVE_OFFSET_HEADER,
+    NATIVE_PARTITION_HEADER,
+    NATIVE_TOPIC_HEADER,
+    RECEIVED_MS_HEADER,
+    ROUTER_DLQ,
+    native_dlq,
+    native_out,
+)
 from hub.core.dlq import Reason, dead_letter_headers
+from hub.core.poison import Poisoned, isolate
 from hub.core.records import Batch, Headers, Inbound, Outbound
 
 
@@ -58,9 +70,9 @@ class AdapterCore:
             else:
                 rejected.append(item)
         trace = [
-            ("hub.native.topic", record.topic.encode()),
-            ("hub.native.partition", str(record.partition).encode()),
-            ("hub.native.offset", str(record.offset).encode()),
+            (NATIVE_TOPIC_HEADER, record.topic.encode()),
+            (NATIVE_PARTITION_HEADER, str(record.partition).encode()),
+            (NATIVE_OFFSET_HEADER, str(record.offset).encode()),
             (RECEIVED_MS_HEADER, str(arrival_ms).encode()),
         ]
         for item in accepted:
@@ -113,10 +125,41 @@ class AdapterCore:
         return Outbound(self.topic_dlq, record.key, value, headers)
 
 
-def receipt_output(adapter: Adapter, record: Inbound, now: datetime) -> Outbound | None:
-    """The native reply for one routed event (from the router's receipts topic)."""
-    event = from_kafka(record.value, record.headers)
+def receipt_output(
+    adapter: Adapter, record: Inbound, now: datetime, registry: KeyRegistry | None = None
+) -> Outbound | None:
+    """The native reply for one routed event (from the router's receipts topic). With
+    ``registry``, the record must carry the router's seal (:mod:`contract.seal`): a receipt
+    written by anyone else would make the hub acknowledge what it never routed."""
+    headers = record.headers
+    if registry is not None:
+        headers = check_seal(registry, record.topic, record.key, record.value, headers)
+    event = from_kafka(record.value, headers)
+    if event.network != adapter.slug:
+        raise EnvelopeError(f"a receipt for {event.network or 'no network'} on {record.topic}")
     reply = adapter.render(Receipt(received=now, accepted=(event,), accepted_records=(None,)))
     if reply is None:
         return None
     return Outbound(native_out(adapter.slug), event.data.reference.encode(), reply)
+
+
+def receipt_or_refusal(
+    adapter: Adapter, record: Inbound, now: datetime, registry: KeyRegistry | None = None
+) -> tuple[Outbound | None, Outbound | None]:
+    """(the reply, or None; the dead letter of a receipt that cannot be answered, or None).
+    A receipt that is unreadable or not sealed by the router goes to ``cca.dlq.v1`` with the
+    reason, and the lane goes on."""
+    answered = isolate(lambda r: receipt_output(adapter, r, now, registry), record)
+    if not isinstance(answered, Poisoned):
+        return answered, None
+    reason = Reason(
+        stage="receipt",
+        class_name=f"hub.receipts.{adapter.slug}",
+        exception_class=answered.kind,
+        message=answered.reason,
+        network=adapter.slug,
+    )
+    headers = dead_letter_headers(
+        record.headers, record.topic, record.partition, record.offset, reason
+    )
+    return None, Outbound(ROUTER_DLQ, record.key, record.value, headers)

@@ -7,34 +7,46 @@ provenance and state), dropped as a duplicate, or refused to ``cca.dlq.v1`` with
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from contract.envelope.binary import header_attributes
-from contract.envelope.event import EnvelopeError, build_event
-from contract.signing import VerificationError, canonical_json
+from aiokafka.partitioner import murmur2
+
+from contract import strictjson
+from contract.envelope.binary import header_attributes, wire_headers
+from contract.envelope.event import CanonicalEvent, EnvelopeError, build_event
+from contract.seal import sealed_headers
+from contract.signing import Signer, VerificationError, canonical_json
 from contract.topology import (
     CASE_STATE,
     DESKS_HEADER,
+    NATIVE_TOPIC_HEADER,
+    PROGRESS_STATE,
     PROVENANCE,
     RECEIVED_MS_HEADER,
     ROUTER_DLQ,
     SEEN_STATE,
+    TRACE_HEADERS,
     desk_topic,
+    native_in,
     network_of,
     receipts_topic,
+    topic_role,
 )
 from hub.core.dlq import Reason, dead_letter_headers
+from hub.core.poison import Poisoned, isolate
 from hub.core.records import Batch, Inbound, Outbound
 from hub.core.routing import Router
 from hub.core.state.cases import CaseDesks, encode_desks
+from hub.core.state.integrity import StateMac
 from hub.core.state.seen import SeenByPartition
 from hub.core.verifier import VerifyItem
 
 STATUS_TYPE = "cca.request.status.v1"
+#: the router's own state: written with a MAC, trusted back only with it
+STATE_TOPICS = frozenset({SEEN_STATE, CASE_STATE, PROGRESS_STATE})
 MAX_VALUE_BYTES = 8 * 1024 * 1024
 
 
@@ -45,6 +57,24 @@ class Prepared:
     data: object = None
     problem: str | None = None
     verify: VerifyItem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A verified record the router still cannot accept, and why."""
+
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What one record becomes: its outputs, and the case's desks when they changed."""
+
+    event: CanonicalEvent
+    desks: tuple[str, ...]
+    outputs: list[Outbound]
+    case_desks: tuple[str, ...] | None
 
 
 @dataclass(slots=True)
@@ -70,7 +100,15 @@ class Tally:
 
 
 def prepare(record: Inbound) -> Prepared:
-    """Decode attributes and data; no validation of the data model yet."""
+    """Decode attributes and data; no validation of the data model yet. Whatever goes wrong
+    with one record is that record's problem (:mod:`hub.core.poison`)."""
+    prepared = isolate(_prepare, record)
+    if isinstance(prepared, Poisoned):
+        return Prepared(record, problem=f"unreadable: {prepared.reason}")
+    return prepared
+
+
+def _prepare(record: Inbound) -> Prepared:
     item = Prepared(record)
     try:
         item.attributes = header_attributes(record.headers)
@@ -81,9 +119,9 @@ def prepare(record: Inbound) -> Prepared:
         item.problem = "value is empty or over the size limit"
         return item
     try:
-        item.data = json.loads(record.value)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        item.problem = f"value is not JSON: {exc}"
+        item.data = strictjson.loads(record.value, "value")
+    except strictjson.StrictJsonError as exc:
+        item.problem = str(exc)
         return item
     attrs = item.attributes
     source = attrs.get("source", "")
@@ -106,6 +144,16 @@ def prepare(record: Inbound) -> Prepared:
     return item
 
 
+def progress_key(topic: str, partition: int) -> bytes:
+    return f"{topic}:{partition}".encode()
+
+
+def key_partition(key: bytes, partitions: int) -> int:
+    """The partition the producers' default partitioner gives ``key`` (murmur2)."""
+    hashed: int = murmur2(key)
+    return (hashed & 0x7FFFFFFF) % partitions
+
+
 class RouterCore:
     def __init__(
         self,
@@ -117,8 +165,19 @@ class RouterCore:
         networks: frozenset[str],
         instance: str = "0",
         clock: Callable[[], float] = time.time,
+        partitions: Callable[[str], int | None] = lambda _topic: None,
+        state_mac: StateMac | None = None,
+        receipt_signer: Signer | None = None,
     ) -> None:
+        #: the MAC on the router's own state records, checked when they are loaded back
+        self.state_mac = state_mac
+        #: the router's key: seals receipts, so an adapter answers only what was routed
+        self.receipt_signer = receipt_signer
         self.instance = instance
+        #: the partition count of an input topic, once known: an event is accepted only on
+        #: the partition its case id maps to, so the per-partition memory of routed ids is
+        #: a global one (:meth:`_misplaced`)
+        self.partitions = partitions
         self.networks = networks
         self.router = router
         self.seen = seen
@@ -137,7 +196,44 @@ class RouterCore:
         for item, verdict in zip(items, verdicts, strict=True):
             self._one(item, verdict, batch, tally, pending)
             batch.consumed(item.record)
+        batch.outputs += self.progress(batch.offsets)
+        batch.outputs = [self._sealed(o) for o in batch.outputs]
         return pending
+
+    def _sealed(self, out: Outbound) -> Outbound:
+        """State records get the router's MAC, receipts the router's seal."""
+        if self.state_mac is not None and out.topic in STATE_TOPICS:
+            mac = self.state_mac.header(out.topic, out.key, out.value)
+            return replace(out, headers=[*out.headers, mac])
+        role = topic_role(out.topic)
+        if self.receipt_signer is not None and role is not None and role[0] == "receipts":
+            headers = sealed_headers(
+                self.receipt_signer, out.topic, out.key, out.value, out.headers
+            )
+            return replace(out, headers=headers)
+        return out
+
+    def progress(self, offsets: dict[tuple[str, int], int]) -> list[Outbound]:
+        """One record per input partition: the next offset this batch has processed. In
+        the same transaction as the offsets commit, so a committed offset beyond it was
+        committed by someone else (``hub status`` reports it)."""
+        return [
+            Outbound(
+                PROGRESS_STATE,
+                progress_key(topic, partition),
+                canonical_json(
+                    {
+                        "topic": topic,
+                        "partition": partition,
+                        "next": next_offset,
+                        "router": self.instance,
+                    }
+                ),
+                (),
+                partition,
+            )
+            for (topic, partition), next_offset in sorted(offsets.items())
+        ]
 
     def apply(self, pending: Pending) -> None:
         """Remember what a committed batch routed."""
@@ -177,6 +273,24 @@ class RouterCore:
         )
         tally.bump(tally.refused, (network, kind))
 
+    def _misplaced(self, record: Inbound, event: CanonicalEvent) -> str | None:
+        """Why this record is not where its event belongs, or None.
+
+        The key must be the signed case id, and the partition the one that key maps to:
+        then a captured event written again to another partition is refused instead of
+        routed a second time, and the router's memory of routed event ids, kept per
+        partition (so it moves with the partition in a rebalance), is complete for it."""
+        key = event.caseid.encode()
+        if record.key != key:
+            return "record key is not the event's case id"
+        count = self.partitions(record.topic)
+        if count is not None and count > 0 and key_partition(key, count) != record.partition:
+            return (
+                f"partition {record.partition} is not the one case {event.caseid} maps to "
+                f"({key_partition(key, count)} of {count})"
+            )
+        return None
+
     def _one(
         self,
         item: Prepared,
@@ -185,24 +299,53 @@ class RouterCore:
         tally: Tally,
         pending: Pending,
     ) -> None:
-        record = item.record
         if item.problem is not None or item.verify is None or item.attributes is None:
             self._refuse(item, "validate", "invalid", item.problem or "unreadable", batch, tally)
             return
         if verdict is not None:
             self._refuse(item, "verify", verdict.reason, str(verdict), batch, tally)
             return
+        decided = isolate(lambda it: self._decide(it, pending), item)
+        if isinstance(decided, Poisoned):
+            self._refuse(item, "route", "invalid", decided.reason, batch, tally)
+            return
+        if isinstance(decided, Refusal):
+            self._refuse(item, decided.stage, "invalid", decided.reason, batch, tally)
+            return
+        if decided is None:
+            network = _network(item.attributes)
+            tally.duplicates[network] = tally.duplicates.get(network, 0) + 1
+            return
+        # only now that nothing can fail does the batch take the record's outputs and state
+        batch.outputs += decided.outputs
+        pending.seen.setdefault(item.record.partition, set()).add(decided.event.id)
+        if decided.case_desks is not None:
+            pending.cases[(item.record.partition, decided.event.caseid)] = decided.case_desks
+        for desk in decided.desks:
+            tally.bump(tally.routed, (decided.event.network, desk))
+        received_ms = _received_ms(item.record.headers)
+        if received_ms is not None:
+            tally.arrivals.append((decided.event.network, received_ms / 1000))
+
+    def _decide(self, item: Prepared, pending: Pending) -> Decision | Refusal | None:
+        """What one verified record becomes; None for a duplicate. Pure: the caller applies
+        the outputs and the state changes only when this returns."""
+        record = item.record
+        assert item.attributes is not None
+        assert item.verify is not None
         try:
             event = build_event(item.attributes, item.data)
         except EnvelopeError as exc:
-            self._refuse(item, "validate", "invalid", str(exc), batch, tally)
-            return
+            return Refusal("validate", str(exc))
+        misplaced = self._misplaced(record, event)
+        if misplaced is not None:
+            return Refusal("validate", misplaced)
         network = event.network
         part = record.partition
-        batch_seen = pending.seen.setdefault(part, set())
-        if event.id in batch_seen or event.id in self.seen.partition(part):
-            tally.duplicates[network] = tally.duplicates.get(network, 0) + 1
-            return
+        if event.id in pending.seen.get(part, ()) or event.id in self.seen.partition(part):
+            return None
+        outputs: list[Outbound] = []
+        case_desks: tuple[str, ...] | None = None
         if event.type == STATUS_TYPE:
             desks = self._case_desks(pending, part, event.caseid) or tuple(
                 self.router.route(event.data)
@@ -212,34 +355,35 @@ class RouterCore:
             known = self._case_desks(pending, part, event.caseid) or ()
             merged = tuple(dict.fromkeys((*known, *desks)))
             if merged != known:
-                pending.cases[(part, event.caseid)] = merged
-                batch.outputs.append(
+                case_desks = merged
+                outputs.append(
                     Outbound(CASE_STATE, event.caseid.encode(), encode_desks(merged), (), part)
                 )
-        batch_seen.add(event.id)
-        forwarded = list(record.headers)
+        # forward exactly what was verified: the attribute strings and the canonical bytes
+        # the signature covers, in one canonical form, and nothing a reader could take for
+        # an attribute
+        key = event.caseid.encode()
+        value = item.verify.data
+        forwarded = [*wire_headers(item.attributes), *trace_headers(record.headers, network)]
         for desk in desks:
-            batch.outputs.append(Outbound(desk_topic(desk), record.key, record.value, forwarded))
-            tally.bump(tally.routed, (network, desk))
+            outputs.append(Outbound(desk_topic(desk), key, value, forwarded))
         if self.replies_for(network):
-            batch.outputs.append(
+            outputs.append(
                 Outbound(
                     receipts_topic(network),
-                    record.key,
-                    record.value,
+                    key,
+                    value,
                     [*forwarded, (DESKS_HEADER, ",".join(desks).encode())],
                 )
             )
         now = self.clock()
-        batch.outputs.append(
-            Outbound(
-                SEEN_STATE, event.id.encode(), str(int(now * 1000)).encode(), (), record.partition
-            )
+        outputs.append(
+            Outbound(SEEN_STATE, event.id.encode(), str(int(now * 1000)).encode(), (), part)
         )
-        batch.outputs.append(
+        outputs.append(
             Outbound(
                 PROVENANCE,
-                record.key,
+                key,
                 canonical_json(
                     {
                         "event_id": event.id,
@@ -266,13 +410,29 @@ class RouterCore:
                 (),
             )
         )
-        received_ms = _received_ms(record.headers)
-        if received_ms is not None:
-            tally.arrivals.append((network, received_ms / 1000))
+        return Decision(event, desks, outputs, case_desks)
 
 
 def _network(attributes: dict[str, str] | None) -> str:
     return network_of((attributes or {}).get("source", ""))
+
+
+def trace_headers(headers: Sequence[tuple[str, bytes]], network: str) -> list[tuple[str, bytes]]:
+    """The hub's trace headers of a record, each once and only in its well-formed shape: the
+    native topic of the event's own network, whole numbers for the rest."""
+    out: list[tuple[str, bytes]] = []
+    for name in TRACE_HEADERS:
+        values = [raw for key, raw in headers if key == name]
+        if len(values) != 1:
+            continue
+        raw = values[0]
+        if name == NATIVE_TOPIC_HEADER:
+            ok = raw == native_in(network).encode()
+        else:
+            ok = 0 < len(raw) <= 19 and raw.isdigit()
+        if ok:
+            out.append((name, raw))
+    return out
 
 
 def _received_ms(headers: Sequence[tuple[str, bytes]]) -> int | None:

@@ -31,6 +31,7 @@ from typing import Self
 
 from contract.keys.registry import KeyRegistry
 from contract.signing import VerificationError
+from hub.core.poison import poison_reason
 
 __all__ = ["DEFAULT_INLINE_BELOW", "ParallelVerifier", "VerifyItem", "verify_items"]
 
@@ -68,6 +69,8 @@ def verify_items(
             )
         except VerificationError as error:
             results.append(error)
+        except Exception as exc:  # one record's malformed attributes: its failure alone
+            results.append(VerificationError("malformed", poison_reason(exc)))
         else:
             results.append(None)
     return results

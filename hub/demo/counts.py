@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
-from contract.envelope.event import SOURCE_PREFIX
-from hub.topics import ROUTER_DLQ, TopicSpec
+from contract.topology import ROUTER_DLQ, network_of, topic_role
+from hub.topics import TopicSpec
 
 
 @dataclass
@@ -32,22 +32,22 @@ class Counts:
             attrs = dict(headers)
             event_id = attrs.get("ce_id", b"").decode("utf-8", "replace")
             source = attrs.get("ce_source", b"").decode("utf-8", "replace")
-            if event_id not in self._seen and source.startswith(SOURCE_PREFIX):
+            network = network_of(source)
+            if event_id not in self._seen and network:
                 self._seen.add(event_id)
-                network = source.removeprefix(SOURCE_PREFIX)
                 self.routed[network] = self.routed.get(network, 0) + 1
 
 
+_TABLES = {"desk": "desks", "native-dlq": "dlq", "native-out": "replies"}
+
+
 def classify(topic: str) -> tuple[str, str] | None:
-    if topic.startswith("cca.desk."):
-        return "desks", topic.removeprefix("cca.desk.").removesuffix(".v1")
     if topic == ROUTER_DLQ:
-        return "dlq", "router (cca.dlq.v1)"
-    if topic.startswith("net.") and topic.endswith(".in.dlq"):
-        return "dlq", topic.removeprefix("net.").removesuffix(".in.dlq")
-    if topic.startswith("net.") and topic.endswith(".out"):
-        return "replies", topic.removeprefix("net.").removesuffix(".out")
-    return None
+        return "dlq", f"router ({ROUTER_DLQ})"
+    role = topic_role(topic)
+    if role is None or role[0] not in _TABLES:
+        return None
+    return _TABLES[role[0]], role[1]
 
 
 class OutputCounter:

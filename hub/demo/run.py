@@ -8,52 +8,52 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
 from rich.console import Console
 from rich.live import Live
 
-from adapters.sdk.registry import slugs
+from adapters.sdk.polled import PolledAdapter
+from adapters.sdk.registry import get_adapter, polled_slugs, slugs
+from contract.topology import native_in
 from hub.core.desks import load_desks
 from hub.demo.counts import OutputCounter
-from hub.demo.feed import publish_notices, red_detail, running_feed, yellow_detail
 from hub.demo.traffic import traffic
 from hub.demo.view import render
+from hub.keys.principals import signing_principals
 from hub.keys.store import KeyStore
 from hub.services.topics_admin import ensure_topics
-from hub.settings import HubSettings
-from hub.topics import TopicSpec, hub_topics, native_in
+from hub.settings import HubSettings, polled_source_prefix
+from hub.topics import TopicSpec, hub_topics
 
 MAX_RECORD = 26 * 1024 * 1024
+#: seconds between two polls of a polled network's stand-in service
+DEMO_POLL_INTERVAL_S = 5
 
 
 def ensure_keys(state_dir: Path) -> list[str]:
-    """A signing key for every network that has none; returns the networks keyed now."""
-    store = KeyStore(state_dir)
-    made = []
-    for slug in slugs():
-        if not store.registry().records(slug):
-            store.create(slug)
-            made.append(slug)
-    return made
+    """A signing key for every network and the router that has none; returns those keyed
+    now."""
+    return KeyStore(state_dir).ensure(signing_principals())
 
 
 class Services:
     """The router and the adapters as child processes, each in its own process group."""
 
-    def __init__(self, settings: HubSettings, feed_url: str, log_dir: Path) -> None:
+    def __init__(self, settings: HubSettings, polled_urls: dict[str, str], log_dir: Path) -> None:
         env = dict(os.environ)
         env.update(
             {
                 "HUB_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
                 "HUB_STATE_DIR": str(settings.state_dir),
-                "HUB_INTERPOL_URL": feed_url,
-                "HUB_INTERPOL_INTERVAL_S": "5",
                 "HUB_PARTITIONS": str(settings.partitions),
             }
         )
+        for slug, url in polled_urls.items():
+            prefix = polled_source_prefix(slug)
+            env.update({f"{prefix}URL": url, f"{prefix}INTERVAL_S": str(DEMO_POLL_INTERVAL_S)})
         log_dir.mkdir(parents=True, exist_ok=True)
         self.children: list[subprocess.Popen[bytes]] = []
         for name, args in (("router", ["--router"]), ("adapters", ["--all-adapters"])):
@@ -94,13 +94,24 @@ async def run_demo(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     with ExitStack() as stack:
-        feed = stack.enter_context(running_feed())
-        publish_notices(feed, "RED", [red_detail(f"2026/7{i:04d}") for i in range(6)], 160)
-        publish_notices(feed, "YELLOW", [yellow_detail("2026/60001")], 160)
-        publish_notices(feed, "UN", [], 160)
-        services = Services(settings, feed.base_url, settings.state_dir / "logs")
+        polled_urls = {
+            slug: stack.enter_context(source)
+            for slug, source in demo_sources(polled_slugs()).items()
+        }
+        services = Services(settings, polled_urls, settings.state_dir / "logs")
         stack.callback(services.stop)
         return await _drive(settings, specs, rate, duration_s, stop, services, console)
+
+
+def demo_sources(networks: list[str]) -> dict[str, AbstractContextManager[str]]:
+    """The stand-in service of every polled network that offers one for the demo."""
+    found: dict[str, AbstractContextManager[str]] = {}
+    for slug in networks:
+        adapter = get_adapter(slug)
+        source = adapter.demo_source() if isinstance(adapter, PolledAdapter) else None
+        if source is not None:
+            found[slug] = source
+    return found
 
 
 async def _drive(
@@ -122,6 +133,7 @@ async def _drive(
     await counter.start()
     await producer.start()
     sent: dict[str, int] = {}
+    polled = polled_slugs()
     started = time.monotonic()
     messages = traffic(seed=int(time.time()), tag=f"demo {time.strftime('%Y-%m-%dT%H:%M:%S')}")
     code = 0
@@ -142,16 +154,16 @@ async def _drive(
                     sent[native.network] = sent.get(native.network, 0) + 1
                 counts = await counter.poll(timeout_ms=50)
                 if elapsed >= next_view:
-                    live.update(render(counts, sent, elapsed, "running"))
+                    live.update(render(counts, sent, elapsed, "running", polled))
                     next_view = elapsed + 0.5
             await producer.flush()
             status = "stopping: draining" if code == 0 else "a service stopped: see var/logs"
             drain_until = time.monotonic() + (5 if code == 0 else 0)
             while time.monotonic() < drain_until:
                 counts = await counter.poll(timeout_ms=250)
-                live.update(render(counts, sent, time.monotonic() - started, status))
+                live.update(render(counts, sent, time.monotonic() - started, status, polled))
             counts = await counter.poll(timeout_ms=250)
-            live.update(render(counts, sent, time.monotonic() - started, "stopped"))
+            live.update(render(counts, sent, time.monotonic() - started, "stopped", polled))
     finally:
         await producer.stop()
         await counter.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.columns import Columns
 from rich.console import Group
 from rich.panel import Panel
@@ -21,11 +23,14 @@ def _table(title: str, rows: dict[str, int], label: str) -> Table:
     return table
 
 
-def render(counts: Counts, sent: dict[str, int], elapsed_s: float, status: str) -> Group:
+def render(
+    counts: Counts, sent: dict[str, int], elapsed_s: float, status: str, polled: Iterable[str] = ()
+) -> Group:
+    """``polled``: the polled networks, listed from the start (nothing is sent to them)."""
     networks = Table(title="networks", title_justify="left", min_width=40)
     for column in ("network", "sent", "events routed", "replies", "dead letters"):
         networks.add_column(column, justify="left" if column == "network" else "right")
-    for name in sorted(set(sent) | set(counts.routed) | {"interpol"}):
+    for name in sorted(set(sent) | set(counts.routed) | set(polled)):
         networks.add_row(
             name,
             str(sent.get(name, "feed")),

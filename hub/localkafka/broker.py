@@ -139,8 +139,10 @@ class LocalKafka:
         return None if pid is None else kafka_version_in(classpath_of(pid))
 
     def _write_config(self) -> None:
+        # the broker's files hold every case: readable by the user that runs it only
         for folder in (self.paths.data_dir, self.paths.logs_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder.chmod(0o700)
         text = render_server_properties(
             node_id=self.settings.node_id,
             host=self.settings.host,

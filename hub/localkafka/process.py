@@ -60,6 +60,8 @@ def spawn(
     so a test run that is killed outright leaves no broker behind.
     """
     output.parent.mkdir(parents=True, exist_ok=True)
+    output.touch(mode=0o600)
+    output.chmod(0o600)
     with output.open("ab") as sink:
         return subprocess.Popen(
             list(command),
@@ -68,6 +70,8 @@ def spawn(
             stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # files the broker creates (segments, checkpoints, logs) are its user's alone
+            umask=0o077,
             preexec_fn=_terminate_with_parent if exit_with_parent else None,
         )
 

@@ -57,6 +57,7 @@ def _run_tool(java: Path, classpath: Sequence[Path], paths: StatePaths, args: li
             command,
             cwd=paths.root,
             stdin=subprocess.DEVNULL,
+            umask=0o077,  # meta.properties and the bootstrap checkpoint: the user's alone
             capture_output=True,
             text=True,
             timeout=_TOOL_TIMEOUT_S,

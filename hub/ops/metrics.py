@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
 from contract.signing import VERIFICATION_REASONS
+from contract.topology import CASE_STATE, SEEN_STATE
 
 LATENCY_BUCKETS = (
     0.001,
@@ -63,6 +64,11 @@ class HubMetrics:
         self.receipts = counter(
             "hub_receipts_total", "native receipts sent to a network", ("network",)
         )
+        self.state_refused = counter(
+            "hub_state_refused_total",
+            "router state records refused on load: no valid router MAC, or unreadable",
+            ("topic",),
+        )
         self.batch_failures = counter(
             "hub_batch_failures_total",
             "batches whose transaction failed and were retried",
@@ -73,8 +79,10 @@ class HubMetrics:
             "configuration reloads (desks, key registry)",
             ("what", "outcome"),
         )
-        self.interpol_polls = counter(
-            "hub_interpol_polls_total", "notice feed polls by outcome", ("kind", "outcome")
+        self.source_polls = counter(
+            "hub_source_polls_total",
+            "polls of a polled network, per kind it lists, complete (read to its end) or not",
+            ("network", "kind", "outcome"),
         )
         self.stage_seconds = Histogram(
             "hub_stage_seconds",
@@ -120,7 +128,7 @@ class HubMetrics:
         *,
         router_networks: Iterable[str] = (),
         adapters: Iterable[tuple[str, bool]] = (),
-        interpol_kinds: Iterable[str] = (),
+        polled: Iterable[tuple[str, Iterable[str]]] = (),
         consumers: Iterable[str] = (),
         reloads: Iterable[str] = (),
     ) -> None:
@@ -130,11 +138,14 @@ class HubMetrics:
 
         ``router_networks``: every network the router may see (plus ``unknown``);
         ``adapters``: (network, gets receipts) of this process's adapter services;
+        ``polled``: (network, the kinds its poller lists) of this process's polled sources;
         ``reloads``: what configuration the process reloads while it runs
         (``key registry``, ``desks``)."""
         if router_networks:
             for stage in ("validate", "verify", "route", "publish"):
                 self.stage_seconds.labels(stage)
+            for topic in (SEEN_STATE, CASE_STATE):
+                self.state_refused.labels(topic)
         for network in router_networks:
             # histograms too: a latency series born with its first burst has no rate yet
             self.end_to_end_seconds.labels(network)
@@ -152,9 +163,10 @@ class HubMetrics:
             self.dlq.labels(network, "adapter")
             if replies:
                 self.receipts.labels(network)
-        for kind in interpol_kinds:
-            for outcome in ("complete", "incomplete"):
-                self.interpol_polls.labels(kind.lower(), outcome)
+        for network, kinds in polled:
+            for kind in kinds:
+                for outcome in ("complete", "incomplete"):
+                    self.source_polls.labels(network, kind.lower(), outcome)
         for name in consumers:
             self.batch_failures.labels(name)
         for what in reloads:

@@ -11,16 +11,23 @@ from datetime import UTC, datetime
 from faststream.kafka import KafkaBroker
 
 from adapters.sdk.registry import get_adapter
-from contract.envelope import EnvelopeError
 from contract.signing import Signer
-from hub.core.adapter_core import AdapterCore, AdapterTally, receipt_output
+from contract.topology import (
+    adapter_group,
+    native_in,
+    receipts_group,
+    receipts_topic,
+    replies_through_router,
+)
+from hub.core.adapter_core import AdapterCore, AdapterTally, receipt_or_refusal
 from hub.core.records import Batch, Inbound
+from hub.keys.reload import RegistryReloader
 from hub.keys.store import KeyStore
 from hub.ops.metrics import metrics
 from hub.services.batching import BatchConsumer
-from hub.services.outbox import Outbox, group_outbox
+from hub.services.outbox import Outbox
+from hub.services.transport import Transport, as_transport
 from hub.settings import HubSettings
-from hub.topics import native_in, receipts_topic
 
 logger = logging.getLogger(__name__)
 SIGNER_REFRESH_S = 60.0
@@ -37,7 +44,7 @@ class AdapterService:
     def __init__(
         self,
         settings: HubSettings,
-        broker: KafkaBroker,
+        broker: KafkaBroker | Transport,
         slug: str,
         *,
         outbox: Outbox | None = None,
@@ -52,27 +59,31 @@ class AdapterService:
         self._signer = signer or self.store.signer_for(slug)
         self._signer_at = time.monotonic()
         self.core = AdapterCore(self.adapter, self._signer)
-        group = f"cca-adapter-{slug}"
+        transport = as_transport(broker, settings)
+        group = adapter_group(slug)
         self.consumer = BatchConsumer(
-            broker,
+            transport,
             name=f"adapter-{slug}",
             topics=[native_in(slug)],
             group_id=group,
-            outbox=outbox or group_outbox(settings, group),
+            outbox=outbox or transport.outbox(group),
             work=self.work,
             after_commit=self.committed,
             max_records=min(settings.batch_max_records, 100),
             batch_timeout_ms=settings.batch_timeout_ms,
         )
         self.receipts: BatchConsumer | None = None
-        if self.adapter.replies and not self.adapter.batch_receipts:
-            rgroup = f"cca-receipts-{slug}"
+        #: the public keys, to check the router's seal on receipts
+        self.keys: RegistryReloader | None = None
+        if replies_through_router(self.adapter):
+            self.keys = RegistryReloader(settings.registry_path)
+            rgroup = receipts_group(slug)
             self.receipts = BatchConsumer(
-                broker,
+                transport,
                 name=f"receipts-{slug}",
                 topics=[receipts_topic(slug)],
                 group_id=rgroup,
-                outbox=receipts_outbox or group_outbox(settings, rgroup),
+                outbox=receipts_outbox or transport.outbox(rgroup),
                 work=self.work_receipts,
                 after_commit=self.receipts_committed,
                 max_records=settings.batch_max_records,
@@ -119,20 +130,33 @@ class AdapterService:
     async def work_receipts(self, records: list[Inbound]) -> Batch:
         batch = Batch()
         now = datetime.now(UTC)
-        sent = 0
+        registry = self.keys.current() if self.keys is not None else None
+        sent = refused = 0
         for record in records:
-            try:
-                out = receipt_output(self.adapter, record, now)
-            except EnvelopeError:
-                logger.warning("receipt at %s/%d unreadable; skipped", record.topic, record.offset)
-                out = None
+            out, dead = receipt_or_refusal(self.adapter, record, now, registry)
             if out is not None:
                 batch.outputs.append(out)
                 sent += 1
+            if dead is not None:
+                logger.warning(
+                    "receipt at %s/%d@%d refused: %s",
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    dict(dead.headers).get("__connect.errors.exception.message", b"").decode(),
+                )
+                batch.outputs.append(dead)
+                refused += 1
             batch.consumed(record)
-        batch.context = sent
+        batch.context = (sent, refused)
         return batch
 
     def receipts_committed(self, batch: Batch) -> None:
-        if isinstance(batch.context, int) and batch.context:
-            metrics().receipts.labels(self.slug).inc(batch.context)
+        if not isinstance(batch.context, tuple):
+            return
+        sent, refused = batch.context
+        m = metrics()
+        if sent:
+            m.receipts.labels(self.slug).inc(sent)
+        if refused:
+            m.dlq.labels(self.slug, "receipts").inc(refused)

@@ -1,6 +1,9 @@
-"""One batch subscriber on FastStream whose handler turns records into a :class:`Batch`
-and commits it through an outbox. On any failure the batch is rolled back and its
-partitions are rewound, so nothing is skipped; the next fetch retries it."""
+"""One batch subscriber whose handler turns records into a :class:`Batch` and commits it
+through an outbox. On any failure the batch is rolled back and its partitions are rewound,
+so nothing is skipped; the next fetch retries it.
+
+The subscriber is made by a :class:`~hub.services.transport.Transport`: FastStream on the
+real broker, or the in-memory broker of the tests; this module does not know which."""
 
 from __future__ import annotations
 
@@ -12,24 +15,18 @@ from typing import Any
 
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import ProducerFenced
-from aiokafka.structs import TopicPartition
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
-from faststream.middlewares import AckPolicy
 
 from hub.core.records import Batch, Inbound
 from hub.ops.metrics import metrics
 from hub.services.outbox import Outbox
+from hub.services.transport import KafkaTransport, Subscriber, Subscription, Transport
+from hub.settings import HubSettings
 
 logger = logging.getLogger(__name__)
 
 Work = Callable[[list[Inbound]], Awaitable[Batch]]
 AfterCommit = Callable[[Batch], None]
-
-
-async def _undecoded(*_: Any) -> None:
-    """The handlers read raw records; skip FastStream's body decoding."""
-    return None
 
 
 class _Assignment(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -40,7 +37,7 @@ class _Assignment(ConsumerRebalanceListener):  # type: ignore[misc]
         self.lock = lock
         self.inner = inner
         self.owned: set[tuple[str, int]] = set()
-        #: False until the first rebalance (the in-memory test broker has none)
+        #: False until the first rebalance (a transport may have none)
         self.active = False
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
@@ -67,7 +64,7 @@ class FatalServiceError(RuntimeError):
 class BatchConsumer:
     def __init__(
         self,
-        broker: KafkaBroker,
+        transport: Transport | KafkaBroker,
         *,
         name: str,
         topics: Sequence[str],
@@ -89,34 +86,23 @@ class BatchConsumer:
         self.assignment = _Assignment(self.lock, listener)
         self.fatal: asyncio.Future[object] | None = None
         self.committed_batches = 0
-        self.subscriber = broker.subscriber(
-            *topics,
-            group_id=group_id,
-            batch=True,
-            max_records=max_records,
-            batch_timeout_ms=batch_timeout_ms,
-            ack_policy=AckPolicy.MANUAL,
-            isolation_level="read_committed",
-            auto_offset_reset="earliest",
-            decoder=_undecoded,
-            listener=self.assignment,
+        if isinstance(transport, KafkaBroker):  # the broker alone: its settings from the env
+            transport = KafkaTransport(transport, HubSettings())
+        self.transport = transport
+        self.subscriber: Subscriber = transport.subscribe(
+            Subscription(
+                name=name,
+                topics=tuple(topics),
+                group_id=group_id,
+                listener=self.assignment,
+                max_records=max_records,
+                batch_timeout_ms=batch_timeout_ms,
+            ),
+            self.handle,
         )
-        self.subscriber(self._handle)
 
-    async def _handle(self, msg: KafkaMessage) -> None:
-        raw = msg.raw_message
-        records = [
-            Inbound(
-                r.topic,
-                r.partition,
-                r.offset,
-                r.key,
-                r.value,
-                [(k, v) for k, v in (r.headers or ())],
-                r.timestamp or 0,
-            )
-            for r in (raw if isinstance(raw, (list, tuple)) else (raw,))
-        ]
+    async def handle(self, records: list[Inbound]) -> None:
+        """One fetched batch, as the transport delivers it."""
         async with self.lock:
             # records fetched before a rebalance that moved their partition are not ours
             if self.assignment.active:
@@ -135,29 +121,15 @@ class BatchConsumer:
             logger.error("%s: fenced by a newer instance; stopping", self.name)
             self._stop_process(exc)
             raise FatalServiceError(str(exc)) from exc
-        except Exception:
+        except Exception as exc:
             metrics().batch_failures.labels(self.name).inc()
             logger.exception("%s: batch of %d failed; rewinding to retry", self.name, len(records))
-            self._rewind(records)
+            self.transport.failed(self.subscriber, records, exc)
             await asyncio.sleep(self.retry_delay_s)
             return
         self.committed_batches += 1
         if self.after_commit is not None:
             self.after_commit(batch)
-
-    def _rewind(self, records: list[Inbound]) -> None:
-        consumer = getattr(self.subscriber, "consumer", None)
-        if consumer is None:
-            return
-        first: dict[TopicPartition, int] = {}
-        for r in records:
-            tp = TopicPartition(r.topic, r.partition)
-            first[tp] = min(first.get(tp, r.offset), r.offset)
-        for tp, offset in first.items():
-            try:
-                consumer.seek(tp, offset)
-            except Exception:  # partition no longer ours: its new owner starts from the commit
-                logger.warning("%s: cannot rewind %s", self.name, tp)
 
     def _stop_process(self, exc: BaseException) -> None:
         if self.fatal is not None and not self.fatal.done():

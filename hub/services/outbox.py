@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
@@ -87,10 +87,25 @@ def _offsets(offsets: Mapping[tuple[str, int], int]) -> dict[TopicPartition, int
     return {TopicPartition(topic, part): off for (topic, part), off in offsets.items()}
 
 
-class MemoryOutbox:
-    """For unit tests on the in-memory broker: keeps what would have been committed."""
+class CommitLog(Protocol):
+    """A log that takes a batch's outputs and a group's offsets in one step."""
 
-    def __init__(self) -> None:
+    def commit(
+        self,
+        group_id: str,
+        outputs: Sequence[Outbound],
+        offsets: Mapping[tuple[str, int], int],
+    ) -> None: ...
+
+
+class MemoryOutbox:
+    """The outbox of the in-memory transport: commits into a :class:`CommitLog` (where
+    other consumers read the outputs), or, without one, only keeps them. ``fail_next``
+    makes the next commits fail as a broker that went away would."""
+
+    def __init__(self, log: CommitLog | None = None, group_id: str = "") -> None:
+        self.log = log
+        self.group_id = group_id
         self.outputs: list[Outbound] = []
         self.offsets: dict[tuple[str, int], int] = {}
         self.fail_next = 0
@@ -105,6 +120,8 @@ class MemoryOutbox:
         if self.fail_next:
             self.fail_next -= 1
             raise ConnectionError("simulated broker failure")
+        if self.log is not None:
+            self.log.commit(self.group_id, batch.outputs, batch.offsets)
         self.outputs.extend(batch.outputs)
         self.offsets.update(batch.offsets)
 

@@ -12,15 +12,15 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
 
-from adapters.sdk.registry import slugs
-from hub.keys.store import KeyStore
+from adapters.sdk.polled import PolledAdapter
+from adapters.sdk.registry import get_adapter, slugs
 from hub.ops.lag import GroupTopics, LagCollector, LagReader, hub_groups, merged
 from hub.ops.metrics import metrics
 from hub.ops.observability import HealthServer
 from hub.services.adapter import AdapterService
 from hub.services.batching import BatchConsumer
-from hub.services.interpol import InterpolService
-from hub.services.outbox import Outbox, group_outbox
+from hub.services.outbox import Outbox
+from hub.services.polled import PolledService
 from hub.services.router import RouterService
 from hub.settings import HubSettings
 
@@ -39,18 +39,15 @@ class ServiceProcess:
             middlewares=[KafkaPrometheusMiddleware(registry=REGISTRY, app_name=name)],
         )
         self.router = RouterService(settings, self.broker) if router else None
-        self.adapters = [
-            AdapterService(settings, self.broker, slug) for slug in adapters if slug != "interpol"
-        ]
-        self.interpol: InterpolService | None = None
-        if "interpol" in adapters and settings.interpol_url:
-            self.interpol = InterpolService(
-                settings.interpol_url,
-                settings.state_dir / "interpol" / "notices.json",
-                group_outbox(settings, "cca-adapter-interpol"),
-                KeyStore(settings.state_dir).signer_for("interpol"),
-                settings.interpol_interval_s,
-            )
+        self.adapters: list[AdapterService] = []
+        # a polled network without a URL configured is not polled: it has no service here
+        self.sources: list[PolledService] = []
+        for slug in adapters:
+            adapter = get_adapter(slug)
+            if not isinstance(adapter, PolledAdapter):
+                self.adapters.append(AdapterService(settings, self.broker, slug))
+            elif source := PolledService.from_settings(settings, adapter):
+                self.sources.append(source)
         self.health: HealthServer | None = None
         self._stop = asyncio.Event()
         lag_client = f"{name}-lag-{settings.instance}"
@@ -83,19 +80,17 @@ class ServiceProcess:
         boxes: list[Outbox] = [self.router.outbox] if self.router is not None else []
         for a in self.adapters:
             boxes += a.outboxes
-        if self.interpol is not None:
-            boxes.append(self.interpol.outbox)
+        boxes += [s.outbox for s in self.sources]
         return boxes
 
     def checks(self) -> dict[str, bool]:
         """Ready: the broker answered the last lag collection, and every consumer has
-        joined its group and runs (the poller polls)."""
+        joined its group and runs (every poller polls)."""
         checks = {"broker": self.lag.connected}
         checks.update(
             {c.name: c.assignment.active and c.subscriber.running for c in self.consumers}
         )
-        if self.interpol is not None:
-            checks["interpol-poller"] = self.interpol.running
+        checks.update({f"poller-{s.slug}": s.running for s in self.sources})
         return checks
 
     def publish_readiness(self) -> None:
@@ -109,14 +104,13 @@ class ServiceProcess:
             own = [
                 ok
                 for name, ok in checks.items()
-                if name in (f"adapter-{slug}", f"receipts-{slug}")
-                or (slug == "interpol" and name == "interpol-poller")
+                if name in (f"adapter-{slug}", f"receipts-{slug}", f"poller-{slug}")
             ]
             m.adapter_up.labels(slug).set(int(checks["broker"] and bool(own) and all(own)))
 
     @property
     def slugs(self) -> list[str]:
-        return [a.slug for a in self.adapters] + (["interpol"] if self.interpol else [])
+        return [a.slug for a in self.adapters] + [s.slug for s in self.sources]
 
     def stop(self) -> None:
         self._stop.set()
@@ -125,8 +119,8 @@ class ServiceProcess:
         metrics().announce(
             router_networks=[*slugs(), "unknown"] if self.router is not None else [],
             adapters=[(a.slug, a.receipts is not None) for a in self.adapters]
-            + ([("interpol", False)] if self.interpol is not None else []),
-            interpol_kinds=self.interpol.poller.settings.kinds if self.interpol else (),
+            + [(s.slug, False) for s in self.sources],
+            polled=[(s.slug, s.poller.kinds) for s in self.sources],
             consumers=[c.name for c in self.consumers],
             # the `what` of the router's reloaders (hub/keys/reload.py, hub/services/router.py)
             reloads=(
@@ -152,17 +146,13 @@ class ServiceProcess:
             )
             port = await self.health.start()
             logger.info("serving /metrics and /health on %s:%d", self.settings.metrics_host, port)
-        poller = (
-            asyncio.ensure_future(self.interpol.run(self._stop))
-            if self.interpol is not None
-            else None
-        )
+        pollers = [asyncio.ensure_future(s.run(self._stop)) for s in self.sources]
         stop_wait: asyncio.Future[object] = asyncio.ensure_future(self._stop.wait())
         done, _ = await asyncio.wait({stop_wait, fatal}, return_when=asyncio.FIRST_COMPLETED)
         code = 3 if fatal in done else 0
         stop_wait.cancel()
         self._stop.set()
-        if poller is not None:
+        for poller in pollers:
             await poller
         await lag_task
         for slug in self.slugs:

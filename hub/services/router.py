@@ -8,31 +8,35 @@ from dataclasses import dataclass
 from faststream.kafka import KafkaBroker
 
 from adapters.sdk.registry import adapter_class, slugs
+from contract import topology
+from contract.seal import ROUTER_PRINCIPAL
+from contract.topology import CANONICAL, ROUTER_GROUP
 from hub.core.desks import Desks, load_desks
 from hub.core.records import Batch, Inbound
 from hub.core.router_core import Pending, RouterCore, Tally, prepare
 from hub.core.routing import Router
 from hub.core.state.cases import CaseDesks
+from hub.core.state.integrity import StateMac
 from hub.core.state.seen import SeenByPartition
 from hub.core.verifier import ParallelVerifier
 from hub.keys.reload import RegistryReloader
+from hub.keys.store import KeyStore, NoSigningKeyError
 from hub.ops.metrics import metrics
 from hub.reloading import Reloading
 from hub.services.batching import BatchConsumer
-from hub.services.outbox import Outbox, group_outbox
+from hub.services.outbox import Outbox
 from hub.services.state_loader import RouterStateListener
+from hub.services.transport import Transport, as_transport
 from hub.settings import HubSettings
-from hub.topics import CANONICAL
 
-GROUP = "cca-router"
+GROUP = ROUTER_GROUP
 
 
 def replies_through_router(network: str) -> bool:
     try:
-        cls = adapter_class(network)
+        return topology.replies_through_router(adapter_class(network))
     except LookupError:
         return False
-    return cls.replies and not cls.batch_receipts
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +51,13 @@ def _count_reload(what: str, ok: bool) -> None:
 
 class RouterService:
     def __init__(
-        self, settings: HubSettings, broker: KafkaBroker, outbox: Outbox | None = None
+        self,
+        settings: HubSettings,
+        broker: KafkaBroker | Transport,
+        outbox: Outbox | None = None,
     ) -> None:
         self.settings = settings
+        transport = as_transport(broker, settings)
         self.seen = SeenByPartition(settings.dedup_ids_per_partition)
         self.cases = CaseDesks()
         self.keys = RegistryReloader(settings.registry_path, on_reload=_count_reload)
@@ -62,6 +70,15 @@ class RouterService:
         )
         initial = self.desks.current() if self.desks is not None else load_desks(None)
         self._desks_in_use = initial
+        # the router's own key: seals its receipts and MACs its state (every key of it
+        # still held here checks the state written before a rotation)
+        router_keys = KeyStore(settings.state_dir).signers(ROUTER_PRINCIPAL)
+        if not router_keys:
+            raise NoSigningKeyError(
+                f"no signing key for {ROUTER_PRINCIPAL} "
+                f"(create one with `hub keys create {ROUTER_PRINCIPAL}`)"
+            )
+        self.state_mac = StateMac(router_keys)
         self.core = RouterCore(
             Router(initial),
             self.seen,
@@ -69,11 +86,16 @@ class RouterService:
             replies_for=replies_through_router,
             networks=frozenset(slugs()),
             instance=settings.instance,
+            partitions=lambda topic: transport.partitions(self.consumer.subscriber, topic),
+            state_mac=self.state_mac,
+            receipt_signer=router_keys[0],
         )
-        self.outbox = outbox or group_outbox(settings, GROUP)
-        self.listener = RouterStateListener(settings.kafka_bootstrap, self.seen, self.cases)
+        self.outbox = outbox or transport.outbox(GROUP)
+        self.listener = RouterStateListener(
+            transport.state_log(), self.seen, self.cases, mac=self.state_mac
+        )
         self.consumer = BatchConsumer(
-            broker,
+            transport,
             name="router",
             topics=[CANONICAL],
             group_id=GROUP,

@@ -1,76 +1,146 @@
-"""Rebuild the router's memory for the partitions it is given, from the state topics."""
+"""Rebuild the router's memory for the partitions it is given, from the state topics.
+
+Where the state topics are read from is a :class:`StateLog`: the real broker
+(:class:`KafkaStateLog`) or the in-memory one of the tests (``hub.services.memory``); what
+the records mean is decided here, once, for both.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.structs import TopicPartition
 
+from contract.topology import CANONICAL, CASE_STATE, SEEN_STATE
+from hub.core.poison import Poisoned, isolate
+from hub.core.records import Inbound
 from hub.core.state.cases import CaseDesks, decode_desks
+from hub.core.state.integrity import StateMac
 from hub.core.state.seen import SeenByPartition
-from hub.topics import CANONICAL, CASE_STATE, SEEN_STATE
+from hub.ops.metrics import metrics
 
 logger = logging.getLogger(__name__)
 
 
+class StateLog(Protocol):
+    def replay(self, partitions: Sequence[tuple[str, int]]) -> AsyncIterator[list[Inbound]]:
+        """The committed records of these (topic, partition)s, from the start to the end
+        they have now, in groups as they are fetched."""
+        ...
+
+
+class KafkaStateLog:
+    """The state topics on the broker, read ``read_committed`` without a consumer group."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
+
+    async def replay(self, partitions: Sequence[tuple[str, int]]) -> AsyncIterator[list[Inbound]]:
+        tps = [TopicPartition(t, p) for t, p in partitions]
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        try:
+            consumer.assign(tps)
+            await consumer.seek_to_beginning(*tps)
+            ends = await consumer.end_offsets(tps)
+            remaining = {tp for tp in tps if ends[tp] > 0}
+            while remaining:
+                batches = await consumer.getmany(*remaining, timeout_ms=500)
+                for tp, records in batches.items():
+                    yield [
+                        Inbound(tp.topic, tp.partition, r.offset, r.key, r.value, r.headers)
+                        for r in records
+                    ]
+                for tp in list(remaining):
+                    if await consumer.position(tp) >= ends[tp]:
+                        remaining.discard(tp)
+        finally:
+            await consumer.stop()
+
+
+@dataclass
+class Loaded:
+    """What a state load read, and what it refused (by reason) as not the router's own."""
+
+    read: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
+
+
+def _apply(record: Inbound, seen: SeenByPartition, cases: CaseDesks) -> None:
+    """One state record into the memory (pure: raises on an unreadable record)."""
+    if record.key is None:
+        return
+    if record.topic == SEEN_STATE:
+        seen.partition(record.partition).add(record.key.decode())
+    elif record.value is not None:
+        cases.put(record.partition, record.key.decode(), decode_desks(record.value))
+
+
 async def load_state(
-    bootstrap: str, partitions: Iterable[int], seen: SeenByPartition, cases: CaseDesks
-) -> int:
-    """Read the state topics' partitions from the start to their end; returns records read."""
+    log: StateLog | str,
+    partitions: Iterable[int],
+    seen: SeenByPartition,
+    cases: CaseDesks,
+    *,
+    mac: StateMac | None = None,
+) -> Loaded:
+    """Read the state topics' partitions from the start to their end.
+
+    With ``mac``, a record without the router's MAC is refused (counted, logged, never
+    applied): only what the router itself wrote decides what it routes. An unreadable
+    record is refused the same way; it never stops the load. ``log`` may be given as the
+    broker's bootstrap servers."""
     parts = sorted(set(partitions))
+    loaded = Loaded()
     if not parts:
-        return 0
-    tps = [TopicPartition(t, p) for p in parts for t in (SEEN_STATE, CASE_STATE)]
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    read = 0
-    try:
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        for p in parts:
-            seen.drop(p)
-            cases.drop(p)
-        remaining = {tp for tp in tps if ends[tp] > 0}
-        while remaining:
-            batches = await consumer.getmany(*remaining, timeout_ms=500)
-            for tp, records in batches.items():
-                for r in records:
-                    read += 1
-                    if r.key is None:
-                        continue
-                    if tp.topic == SEEN_STATE:
-                        seen.partition(tp.partition).add(r.key.decode())
-                    elif r.value is not None:
-                        try:
-                            cases.put(tp.partition, r.key.decode(), decode_desks(r.value))
-                        except ValueError:
-                            logger.warning("skipping unreadable case state at %s", tp)
-            for tp in list(remaining):
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
-    finally:
-        await consumer.stop()
-    return read
+        return loaded
+    source = KafkaStateLog(log) if isinstance(log, str) else log
+    for p in parts:
+        seen.drop(p)
+        cases.drop(p)
+    async for records in source.replay([(t, p) for p in parts for t in (SEEN_STATE, CASE_STATE)]):
+        for r in records:
+            loaded.read += 1
+            why = mac.check(r.topic, r.key, r.value, r.headers) if mac is not None else ""
+            if not why:
+                failed = isolate(lambda rec: _apply(rec, seen, cases), r)
+                why = failed.reason if isinstance(failed, Poisoned) else ""
+            if why:
+                loaded.refused[why] = loaded.refused.get(why, 0) + 1
+                logger.warning(
+                    "state record at %s/%d@%d refused: %s", r.topic, r.partition, r.offset, why
+                )
+                metrics().state_refused.labels(r.topic).inc()
+    return loaded
 
 
 class RouterStateListener(ConsumerRebalanceListener):  # type: ignore[misc]
     """Loads the router's memory for partitions it is given; forgets those it gives up.
     Called by the batch consumer with its batch lock held."""
 
-    def __init__(self, bootstrap: str, seen: SeenByPartition, cases: CaseDesks) -> None:
-        self.bootstrap = bootstrap
+    def __init__(
+        self,
+        log: StateLog | str,
+        seen: SeenByPartition,
+        cases: CaseDesks,
+        *,
+        mac: StateMac | None = None,
+    ) -> None:
+        self.log: StateLog = KafkaStateLog(log) if isinstance(log, str) else log
         self.seen = seen
         self.cases = cases
+        self.mac = mac
 
     async def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
         for tp in revoked:
@@ -80,5 +150,10 @@ class RouterStateListener(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
         parts = [tp.partition for tp in assigned if tp.topic == CANONICAL]
-        count = await load_state(self.bootstrap, parts, self.seen, self.cases)
-        logger.info("router: partitions %s assigned; %d state records loaded", parts, count)
+        loaded = await load_state(self.log, parts, self.seen, self.cases, mac=self.mac)
+        logger.info(
+            "router: partitions %s assigned; %d state records read, %d refused",
+            parts,
+            loaded.read,
+            sum(loaded.refused.values()),
+        )

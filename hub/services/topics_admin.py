@@ -6,8 +6,10 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import for_code
+from aiokafka.structs import TopicPartition
 
 from hub.topics import TopicSpec
 
@@ -33,7 +35,12 @@ def _with_size_limit(spec: TopicSpec) -> dict[str, str]:
 async def ensure_topics(
     bootstrap: str, specs: Sequence[TopicSpec], *, replication: int = 1, timeout_s: float = 60
 ) -> list[Created]:
-    """Create every missing topic and wait until all partitions have leaders."""
+    """Create every missing topic and wait until every partition answers as its leader.
+
+    A partition's leader shows in the metadata a moment before the broker serves it: a
+    consumer started in between logs "Failed fetch offsets … NotLeaderForPartitionError"
+    and retries. Asking each partition for its end offset (which retries quietly) closes
+    that window, so services started after this see ready topics."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="cca-hub-topics")
     await admin.start()
     try:
@@ -52,14 +59,28 @@ async def ensure_topics(
                         f"cannot create topic {error['topic']}: {error.get('error_message')}"
                     )
                 out.append(Created(error["topic"], code == 0))
-            await _wait_for_leaders(admin, [s.name for s in specs])
+            leaders = await _wait_for_leaders(admin, [s.name for s in specs])
+            await _wait_until_served(bootstrap, leaders)
             return out
     finally:
         await admin.close()
 
 
-async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str]) -> None:
+async def _wait_until_served(bootstrap: str, partitions: list[TopicPartition]) -> None:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, client_id="cca-hub-topics", enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+
+
+async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str]) -> list[TopicPartition]:
+    """Every partition of these topics, once each has a leader in the metadata."""
     pending = set(names)
+    ready: list[TopicPartition] = []
     while pending:
         described = await admin.describe_topics(sorted(pending))
         for topic in described:
@@ -69,5 +90,9 @@ async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str]) -> Non
                 and all(p["error_code"] == 0 and p["leader"] >= 0 for p in topic["partitions"])
             ):
                 pending.discard(topic["topic"])
+                ready += [
+                    TopicPartition(topic["topic"], p["partition"]) for p in topic["partitions"]
+                ]
         if pending:
             await asyncio.sleep(0.1)
+    return ready

@@ -14,6 +14,7 @@ from schemas.models.values import (
     Label,
     Level,
     PartialDate,
+    RequestState,
     ShortText,
     Tlp,
 )
@@ -151,15 +152,7 @@ class RequestDetails(Part):
 
 class StatusDetails(Part):
     request_reference: Code
-    status: Literal[
-        "RECEIVED",
-        "ADDITIONAL_INFO_REQUESTED",
-        "IN_EXECUTION",
-        "EXECUTED",
-        "REFUSED",
-        "RETURNED_UNEXECUTABLE",
-        "WITHDRAWN",
-    ]
+    status: RequestState
     from_state: Country | None = None
     note: Label | None = None
 

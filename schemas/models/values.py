@@ -22,11 +22,50 @@ LEVELS: tuple[str, ...] = get_args(Level)
 Tlp = Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
 TLP_VALUES: tuple[str, ...] = get_args(Tlp)
 
+#: Where a legal-assistance or extradition request stands (``status.status`` of a
+#: ``cca.request.status.v1``): the one list every network's status vocabulary maps onto.
+RequestState = Literal[
+    "RECEIVED",
+    "ADDITIONAL_INFO_REQUESTED",
+    "IN_EXECUTION",
+    "EXECUTED",
+    "REFUSED",
+    "RETURNED_UNEXECUTABLE",
+    "WITHDRAWN",
+]
+REQUEST_STATES: tuple[str, ...] = get_args(RequestState)
+
+#: control characters no canonical text may carry (tab, line feed and carriage return may):
+#: U+0000 ends strings in C readers, others rewrite terminals and logs
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_controls(value: str) -> str:
+    found = _CONTROLS.search(value)
+    if found is not None:
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X} at {found.start()}"
+        )
+    return value
+
+
 # Bounded text. Limits are generous for real messages and small enough to stop abuse.
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-LongText = Annotated[str, StringConstraints(max_length=1_100_000)]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_no_controls),
+]
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_no_controls),
+]
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(_no_controls),
+]
+LongText = Annotated[str, StringConstraints(max_length=1_100_000), AfterValidator(_no_controls)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,31}$")]
 
 

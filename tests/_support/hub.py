@@ -20,12 +20,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
 from adapters.sdk import Translated, get_adapter, slugs, translate
+from contract.topology import ROUTER_DLQ, native_dlq, native_in, native_out
 from hub.core.desks import load_desks
 from hub.core.routing import Router
+from hub.keys.principals import signing_principals
 from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
 from hub.services.topics_admin import ensure_topics
-from hub.topics import ROUTER_DLQ, hub_topics, native_dlq, native_in, native_out
+from hub.topics import hub_topics
 
 PARTITIONS = 4
 BIG = 26 * 1024 * 1024
@@ -47,10 +49,7 @@ def hub_env(bootstrap: str, state_dir: Path) -> dict[str, str]:
 
 async def prepare_hub(bootstrap: str, state_dir: Path) -> None:
     """Keys for every network and every topic of the hub."""
-    store = KeyStore(state_dir)
-    for slug in slugs():
-        if not store.registry().records(slug):
-            store.create(slug)
+    KeyStore(state_dir).ensure(signing_principals())
     specs = hub_topics(slugs(), load_desks(), partitions=PARTITIONS)
     await ensure_topics(bootstrap, specs)
 

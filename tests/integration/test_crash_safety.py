@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from contract.topology import native_dlq
 from hub.demo.traffic import traffic
-from hub.topics import native_dlq
 from tests._support.hub import (
     OutputReader,
     ServiceProcess,

@@ -9,15 +9,21 @@ from pathlib import Path
 import pytest
 from cloudevents.core.bindings import kafka as ce_kafka
 
+from adapters.interpol.testing import (
+    detail_target,
+    publish_notices,
+    red_detail,
+    running_feed,
+    yellow_detail,
+)
 from contract.envelope import from_kafka
 from contract.envelope.binary import header_attributes
 from contract.envelope.sealing import verify_wire
 from contract.signing import canonical_json
+from contract.topology import native_dlq, native_out
 from hub.core.dlq import read_reason
-from hub.demo.feed import detail_target, publish_notices, red_detail, running_feed, yellow_detail
 from hub.demo.traffic import traffic
 from hub.keys.store import KeyStore
-from hub.topics import native_dlq, native_out
 from tests._support.hub import (
     ServiceProcess,
     expected_for,

@@ -171,3 +171,19 @@ def test_a_broker_tied_to_its_test_run_goes_away_when_the_run_is_killed(
         run.wait()
     assert line.strip().isdigit(), errors.read_text()
     assert wait_gone(int(line), timeout=30.0)
+
+
+async def test_the_brokers_data_and_logs_are_readable_by_its_user_only(
+    local_kafka: LocalKafka | None, topic_factory: TopicFactory
+) -> None:
+    if local_kafka is None:
+        pytest.skip("HUB_KAFKA_BOOTSTRAP names an external broker; its files are not ours")
+    await topic_factory(1)  # segment files written after the broker started
+    paths = local_kafka.paths
+    checked = 0
+    for root in (paths.data_dir, paths.logs_dir):
+        for path in [root, *root.rglob("*")]:
+            mode = path.stat().st_mode & 0o777
+            assert mode & 0o077 == 0, f"{path} is open to others: {oct(mode)}"
+            checked += 1
+    assert checked > 10

@@ -47,16 +47,16 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from adapters.interpol.testing import publish_notices, red_detail, running_feed, yellow_detail
 from adapters.sdk import Translated, get_adapter, slugs, translate
 from contract.envelope import to_kafka
 from contract.envelope.sealing import sign_event
+from contract.topology import CANONICAL
 from hub.cli.status import NetworkCounts, Status, render
-from hub.demo.feed import publish_notices, red_detail, running_feed, yellow_detail
 from hub.demo.traffic import traffic
 from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
 from hub.ops.lag import PartitionLag, hub_groups
-from hub.topics import CANONICAL
 from tests._support.hub import ServiceProcess, expected_for, hub_env, prepare_hub, produce_natives
 
 yaml = pytest.importorskip("yaml")

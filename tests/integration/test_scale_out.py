@@ -11,8 +11,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
+from contract.topology import PROVENANCE
 from hub.demo.traffic import traffic
-from hub.topics import PROVENANCE
 from tests._support.hub import (
     PARTITIONS,
     OutputReader,

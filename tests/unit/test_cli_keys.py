@@ -17,8 +17,10 @@ from cryptography.hazmat.primitives.serialization import (
 from typer.testing import CliRunner, Result
 
 from contract.keys import KeyRegistry
+from contract.keys.signature import sign_registry, signature_path
 from hub.cli.keys import app
 from hub.keys import KeyStore
+from hub.keys.private import read_private_key
 
 runner = CliRunner()
 
@@ -29,7 +31,10 @@ def run(*args: str, state_dir: Path | None = None) -> Result:
 
 
 def private_material(pem_path: Path) -> list[str]:
-    key = load_pem_private_key(pem_path.read_bytes(), password=None)
+    """Every spelling of a key file's secret, the passphrase that opens it included."""
+    state_dir = pem_path.parents[3]
+    passphrase = KeyStore(state_dir).passphrase().secret()
+    key = load_pem_private_key(pem_path.read_bytes(), password=passphrase)
     assert isinstance(key, Ed25519PrivateKey)
     raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     pem = pem_path.read_text()
@@ -40,6 +45,7 @@ def private_material(pem_path: Path) -> list[str]:
         base64.b64encode(raw).decode().rstrip("="),
         base64.urlsafe_b64encode(raw).decode().rstrip("="),
         "PRIVATE KEY",
+        passphrase.decode(),
     ]
 
 
@@ -56,7 +62,7 @@ def test_create_registers_a_key_and_prints_only_public_material(
     with caplog.at_level(logging.DEBUG):
         result = run("create", "refco", state_dir=tmp_path)
     assert result.exit_code == 0, result.stderr
-    (record,) = KeyRegistry.load(tmp_path / "keys" / "registry.json").records()
+    (record,) = KeyStore(tmp_path).registry().records()
     assert record.key_id in result.stdout
     assert record.public_key in result.stdout
     shown = result.stdout + result.stderr + caplog.text
@@ -74,7 +80,7 @@ def test_no_command_ever_prints_private_key_material(
             result = run(*args, state_dir=tmp_path)
             assert result.exit_code == 0, result.stderr
             shown.append(result.stdout + result.stderr)
-        first = KeyRegistry.load(tmp_path / "keys" / "registry.json").records("refco")[0]
+        first = KeyStore(tmp_path).registry().records("refco")[0]
         result = run("revoke", first.key_id, "--reason", "test", state_dir=tmp_path)
         assert result.exit_code == 0, result.stderr
         shown.append(result.stdout + result.stderr)
@@ -109,7 +115,7 @@ def test_rotate_adds_a_key_and_shortens_the_old_one(tmp_path: Path) -> None:
     result = run("rotate", "refco", "--overlap-days", "3", state_dir=tmp_path)
     assert result.exit_code == 0, result.stderr
     old, new = sorted(
-        KeyRegistry.load(tmp_path / "keys" / "registry.json").records("refco"),
+        KeyStore(tmp_path).registry().records("refco"),
         key=lambda r: r.not_after,
     )
     assert (old.not_after - new.not_before).days == 3
@@ -118,7 +124,7 @@ def test_rotate_adds_a_key_and_shortens_the_old_one(tmp_path: Path) -> None:
 
 def test_revoke_records_the_reason_and_shows_in_list(tmp_path: Path) -> None:
     run("create", "refco", state_dir=tmp_path)
-    (record,) = KeyRegistry.load(tmp_path / "keys" / "registry.json").records()
+    (record,) = KeyStore(tmp_path).registry().records()
     result = run(
         "revoke",
         record.key_id,
@@ -144,7 +150,7 @@ def test_export_prints_a_registry_document_of_that_network_only(tmp_path: Path) 
     target = tmp_path / "refco-keys.json"
     result = run("export", "refco", "--output", str(target), state_dir=tmp_path)
     assert result.exit_code == 0
-    assert KeyRegistry.load(target).records() == exported.records()
+    assert KeyRegistry.from_json(target.read_bytes()).records() == exported.records()
 
 
 @pytest.mark.parametrize(
@@ -168,8 +174,12 @@ def test_failures_exit_non_zero_with_one_clear_line(
 
 
 def test_a_broken_registry_is_reported_not_traced(tmp_path: Path) -> None:
-    (tmp_path / "keys").mkdir()
+    store = KeyStore(tmp_path)
+    store.init_operator()
     (tmp_path / "keys" / "registry.json").write_text("{}")
+    operator = read_private_key(store.operator_private_path, store.passphrase)
+    signature, _ = sign_registry(b"{}", operator, serial=1)
+    signature_path(store.registry_path).write_bytes(signature)
     result = run("list", state_dir=tmp_path)
     assert result.exit_code == 1
     assert "invalid key registry" in result.stderr

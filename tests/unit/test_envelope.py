@@ -152,7 +152,7 @@ def test_a_wrong_attribute_is_refused_with_its_name(header: str, raw: bytes, mes
 
 def test_data_that_is_not_json_or_not_valid_is_refused_naming_the_field() -> None:
     value, headers = headers_without("none")
-    with pytest.raises(EnvelopeError, match="not JSON"):
+    with pytest.raises(EnvelopeError, match="value is not valid JSON"):
         from_kafka(b"{not json", headers)
     bad = json.loads(value)
     bad["countries"] = ["XX"]

@@ -12,15 +12,30 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from cryptography.hazmat.primitives.serialization import (
+    BestAvailableEncryption,
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+)
 
 from contract.keys import KeyRecord, KeyRegistry, KeyStatus, key_id_for, network_from_source
+from contract.keys.signature import sign_registry, signature_path
 from contract.signing import Signer, VerificationError, canonical_json
 from hub.keys import InsecureKeyFileError, KeyStore, NoSigningKeyError, RegistryReloader
 
 NOT_BEFORE = datetime(2026, 1, 1, tzinfo=UTC)
 NOT_AFTER = datetime(2027, 1, 1, tzinfo=UTC)
 DATA = canonical_json({"reference": "X-1", "summary": "résumé"})
+OPERATOR = Ed25519PrivateKey.generate()
+PINNED = OPERATOR.public_key()
+
+
+def write_signed(path: Path, text: str) -> None:
+    """Write a registry document by hand and sign it, so the document's own rules are tested."""
+    path.write_text(text)
+    signature, _ = sign_registry(path.read_bytes(), OPERATOR, serial=1)
+    signature_path(path).write_bytes(signature)
 
 
 def attributes(network: str = "refco", time: str = "2026-05-09T10:00:00Z") -> dict[str, str]:
@@ -236,8 +251,8 @@ def test_a_saved_registry_loads_back_identical_and_still_verifies(tmp_path: Path
     registry.add("aiamp", Ed25519PrivateKey.generate().public_key(), NOT_BEFORE, NOT_AFTER)
     registry.revoke(signer.key_id, datetime(2026, 12, 1, tzinfo=UTC), "rotated out")
     path = tmp_path / "keys" / "registry.json"
-    registry.save(path)
-    loaded = KeyRegistry.load(path)
+    registry.save(path, OPERATOR)
+    loaded = KeyRegistry.load(path, PINNED)
     assert loaded.records() == registry.records()
     assert loaded.to_json() == registry.to_json()
     assert reason_of(loaded, signer, attributes()) is None
@@ -247,7 +262,7 @@ def test_a_saved_registry_loads_back_identical_and_still_verifies(tmp_path: Path
 def test_the_registry_file_is_a_documented_json_document(tmp_path: Path) -> None:
     registry, signer = registry_with_key()
     path = tmp_path / "registry.json"
-    registry.save(path)
+    registry.save(path, OPERATOR)
     document = json.loads(path.read_text())
     assert document["format"] == "cca-hub-key-registry"
     assert document["version"] == 1
@@ -269,7 +284,7 @@ def test_the_registry_file_is_a_documented_json_document(tmp_path: Path) -> None
 def _saved_document(tmp_path: Path) -> tuple[Path, dict[str, object]]:
     registry, _ = registry_with_key()
     path = tmp_path / "registry.json"
-    registry.save(path)
+    registry.save(path, OPERATOR)
     return path, json.loads(path.read_text())
 
 
@@ -278,17 +293,17 @@ def test_a_registry_whose_key_does_not_match_its_id_is_refused(tmp_path: Path) -
     other = KeyRegistry()
     other.add("refco", Ed25519PrivateKey.generate().public_key(), NOT_BEFORE, NOT_AFTER)
     document["keys"][0]["public_key"] = other.records()[0].public_key  # type: ignore[index]
-    path.write_text(json.dumps(document))
+    write_signed(path, json.dumps(document))
     with pytest.raises(ValueError, match="does not match"):
-        KeyRegistry.load(path)
+        KeyRegistry.load(path, PINNED)
 
 
 def test_a_registry_with_a_duplicate_key_id_is_refused(tmp_path: Path) -> None:
     path, document = _saved_document(tmp_path)
     document["keys"] = document["keys"] * 2  # type: ignore[operator]
-    path.write_text(json.dumps(document))
+    write_signed(path, json.dumps(document))
     with pytest.raises(ValueError, match="twice"):
-        KeyRegistry.load(path)
+        KeyRegistry.load(path, PINNED)
 
 
 @pytest.mark.parametrize(
@@ -306,32 +321,32 @@ def test_a_registry_entry_breaking_a_rule_is_refused(
 ) -> None:
     path, document = _saved_document(tmp_path)
     document["keys"][0][field] = value  # type: ignore[index]
-    path.write_text(json.dumps(document))
+    write_signed(path, json.dumps(document))
     with pytest.raises(ValueError, match="invalid key registry"):
-        KeyRegistry.load(path)
+        KeyRegistry.load(path, PINNED)
 
 
 def test_an_oversized_registry_file_is_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "registry.json"
     path.write_bytes(b" " * (8 * 1024 * 1024 + 1))
     with pytest.raises(ValueError, match="larger than"):
-        KeyRegistry.load(path)
+        KeyRegistry.load(path, PINNED)
 
 
 def test_a_missing_registry_file_is_an_error_unless_empty_is_asked_for(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        KeyRegistry.load(tmp_path / "nope.json")
-    assert len(KeyRegistry.load_or_empty(tmp_path / "nope.json")) == 0
+        KeyRegistry.load(tmp_path / "nope.json", PINNED)
+    assert len(KeyRegistry.load_or_empty(tmp_path / "nope.json", PINNED)) == 0
 
 
 def test_the_reloader_picks_up_a_revocation_after_its_interval(tmp_path: Path) -> None:
     registry, signer = registry_with_key()
     path = tmp_path / "registry.json"
-    registry.save(path)
+    registry.save(path, OPERATOR)
     clock = [0.0]
-    reloader = RegistryReloader(path, interval=5.0, clock=lambda: clock[0])
+    reloader = RegistryReloader(path, operator_key=PINNED, interval=5.0, clock=lambda: clock[0])
     registry.revoke(signer.key_id, NOT_BEFORE, "compromised")
-    registry.save(path)
+    registry.save(path, OPERATOR)
     assert reloader.current().get(signer.key_id).revoked_at is None
     clock[0] = 5.0
     assert reloader.current().get(signer.key_id).revoked_at == NOT_BEFORE
@@ -342,10 +357,10 @@ def test_the_reloader_keeps_the_last_good_registry_when_the_file_breaks(
 ) -> None:
     registry, signer = registry_with_key()
     path = tmp_path / "registry.json"
-    registry.save(path)
+    registry.save(path, OPERATOR)
     clock = [0.0]
-    reloader = RegistryReloader(path, interval=1.0, clock=lambda: clock[0])
-    path.write_text("{not json")
+    reloader = RegistryReloader(path, operator_key=PINNED, interval=1.0, clock=lambda: clock[0])
+    write_signed(path, "{not json")
     clock[0] = 1.0
     with caplog.at_level(logging.ERROR, logger="hub.keys.reload"):
         assert signer.key_id in reloader.current()
@@ -416,7 +431,7 @@ def test_a_private_key_file_that_does_not_match_the_registry_is_refused(tmp_path
     store = KeyStore(tmp_path)
     record, _ = store.create("refco")
     other = Ed25519PrivateKey.generate().private_bytes(
-        Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()
+        Encoding.PEM, PrivateFormat.PKCS8, BestAvailableEncryption(store.passphrase().secret())
     )
     store.private_key_path("refco", record.key_id).write_bytes(other)
     with pytest.raises(InsecureKeyFileError, match="does not match"):
@@ -476,11 +491,12 @@ def test_the_store_never_shows_or_logs_private_keys(
     pem_path = store.private_key_path("refco", record.key_id)
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-    key = load_pem_private_key(pem_path.read_bytes(), password=None)
+    passphrase = store.passphrase().secret()
+    key = load_pem_private_key(pem_path.read_bytes(), password=passphrase)
     assert isinstance(key, Ed25519PrivateKey)
     shown = caplog.text + repr(store) + repr(signer) + repr(store.registry())
     assert record.key_id in caplog.text
-    for secret in private_material(key):
+    for secret in [*private_material(key), passphrase.decode()]:
         assert secret not in shown
 
 

@@ -11,6 +11,7 @@ from aiokafka.structs import TopicPartition
 from prometheus_client import CollectorRegistry
 
 from adapters.sdk.registry import slugs
+from contract.topology import CANONICAL, native_in, receipts_topic
 from hub.ops.lag import (
     Bounds,
     GroupTopics,
@@ -25,7 +26,6 @@ from hub.ops.lag import (
 )
 from hub.ops.metrics import HubMetrics
 from hub.services.router import GROUP, replies_through_router
-from hub.topics import CANONICAL, native_in, receipts_topic
 
 TP = TopicPartition("cca.canonical.v1", 0)
 
@@ -220,7 +220,7 @@ def test_announced_series_exist_at_zero_before_the_first_event(reason: str) -> N
     m.announce(
         router_networks=["refco", "unknown"],
         adapters=[("aiamp", True)],
-        interpol_kinds=["RED"],
+        polled=[("interpol", ["RED"])],
         consumers=["router"],
         reloads=["key registry"],
     )
@@ -229,7 +229,8 @@ def test_announced_series_exist_at_zero_before_the_first_event(reason: str) -> N
         assert value(registry, "hub_signature_failures_total", **labels) == 0
     assert value(registry, "hub_messages_in_total", network="aiamp") == 0
     assert value(registry, "hub_receipts_total", network="aiamp") == 0
-    assert value(registry, "hub_interpol_polls_total", kind="red", outcome="complete") == 0
+    labels = {"network": "interpol", "kind": "red", "outcome": "complete"}
+    assert value(registry, "hub_source_polls_total", **labels) == 0
     assert value(registry, "hub_batch_failures_total", service="router") == 0
     assert value(registry, "hub_config_reloads_total", what="key registry", outcome="failed") == 0
     assert value(registry, "hub_messages_in_total", network="refco") is None

@@ -12,6 +12,14 @@ from contract.envelope import to_kafka
 from contract.envelope.sealing import sign_event
 from contract.keys.registry import KeyRegistry
 from contract.signing import Signer
+from contract.topology import (
+    CASE_STATE,
+    PROGRESS_STATE,
+    PROVENANCE,
+    ROUTER_DLQ,
+    SEEN_STATE,
+    receipts_topic,
+)
 from hub.core.desks import load_desks
 from hub.core.dlq import read_reason
 from hub.core.records import Batch, Inbound, Outbound
@@ -20,7 +28,6 @@ from hub.core.routing import Router
 from hub.core.state.cases import CaseDesks
 from hub.core.state.seen import SeenByPartition
 from hub.core.verifier import verify_items
-from hub.topics import CASE_STATE, PROVENANCE, ROUTER_DLQ, SEEN_STATE, receipts_topic
 from tests.samples import event
 
 
@@ -83,12 +90,16 @@ def test_a_signed_event_goes_to_its_desks_with_receipt_provenance_and_state(keys
         receipts_topic("oas-hien"),
         SEEN_STATE,
         PROVENANCE,
+        PROGRESS_STATE,
     ]
     desk = batch.outputs[1]
     assert desk.value == record.value
     assert desk.key == record.key
     assert batch.offsets == {("cca.canonical.v1", 2): 1}
-    provenance = json.loads(batch.outputs[-1].value or b"")
+    progress = json.loads(batch.outputs[-1].value or b"")
+    assert progress == {"next": 1, "partition": 2, "router": "0", "topic": "cca.canonical.v1"}
+    assert batch.outputs[-1].partition == 2
+    provenance = json.loads(batch.outputs[-2].value or b"")
     assert provenance["signature_verified"] is True
     assert provenance["desks"] == ["drug-trafficking"]
     assert tally.routed == {("oas-hien", "drug-trafficking"): 1}
@@ -98,7 +109,7 @@ def test_a_signed_event_goes_to_its_desks_with_receipt_provenance_and_state(keys
 def test_a_tampered_event_is_refused_to_the_dlq_and_reaches_no_desk(keys) -> None:  # type: ignore[no-untyped-def]
     signer, registry = keys
     batch, tally, _ = run(core(), registry, inbound(signer, tamper=True))
-    assert topics(batch.outputs) == [ROUTER_DLQ]
+    assert topics(batch.outputs) == [ROUTER_DLQ, PROGRESS_STATE]
     reason = read_reason(batch.outputs[0].headers)
     assert reason["exception.class.name"] == "bad_signature"
     assert reason["stage"] == "verify"
@@ -118,7 +129,7 @@ def test_an_unsigned_or_unreadable_record_is_refused_as_invalid(keys) -> None:  
     _, registry = keys
     garbage = Inbound("cca.canonical.v1", 0, 5, b"k", b"not json", [("ce_id", b"x")])
     batch, tally, _ = run(core(), registry, garbage)
-    assert topics(batch.outputs) == [ROUTER_DLQ]
+    assert topics(batch.outputs) == [ROUTER_DLQ, PROGRESS_STATE]
     assert batch.outputs[0].value == b"not json"
     assert tally.refused == {("unknown", "invalid"): 1}
 
@@ -131,7 +142,7 @@ def test_a_duplicate_is_dropped_within_a_batch_and_after_it_is_committed(keys) -
     assert tally.duplicates == {"oas-hien": 1}
     rc.apply(pending)
     again, tally2, _ = run(rc, registry, inbound(signer, offset=2))
-    assert topics(again.outputs) == []
+    assert topics(again.outputs) == [PROGRESS_STATE]  # a duplicate moves the progress on
     assert tally2.duplicates == {"oas-hien": 1}
     assert again.offsets == {("cca.canonical.v1", 2): 3}
 

@@ -237,9 +237,9 @@ class TestGradingAndLevel:
             ({"source": "G", "information": "2"}, "source 'G'"),
             ({"source": "B", "information": "0"}, "information '0'"),
             ({"source": "B", "information": "7"}, "information '7'"),
-            ({"source": "B", "information": True}, "information True"),
-            ({"source": "B"}, "information None"),
-            ({"information": "2"}, "source None"),
+            ({"source": "B", "information": True}, "information 'True'"),
+            ({"source": "B"}, "information 'None'"),
+            ({"information": "2"}, "source 'None'"),
             ("B2", "must be an object"),
             (["B", "2"], "must be an object"),
         ],
@@ -444,6 +444,15 @@ class TestSafeParsing:
             b'"x_clacip_handling": "SECRETO", "x_clacip_handling": "PUBLICO"',
         )
         assert "'x_clacip_handling' appears twice" in refused(native)
+
+    def test_an_over_long_integer_is_refused_cleanly(self) -> None:
+        native = SPEC_EXAMPLE.read_bytes().replace(
+            b'"x_clacip_origin": "CO"', b'"x_clacip_origin": "CO", "x_big": ' + b"7" * 5000
+        )
+        [result] = translate(ADAPTER, native, received=RECEIVED)
+        assert isinstance(result, Rejected)
+        assert result.error_class == "adapters.sdk.Reject"
+        assert "a number has more than" in result.reason
 
     def test_nan_is_not_a_number_here(self) -> None:
         native = SPEC_EXAMPLE.read_bytes().replace(b'"latitude": 1.8067', b'"latitude": NaN')

@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.interpol import InterpolAdapter
-from adapters.interpol.document import canonical_bytes
 from adapters.interpol.withdrawal import withdrawn_draft
 from adapters.sdk.contract import Draft, Rejected, Translated
 from adapters.sdk.kit import RECEIVED, conformance_tests
 from adapters.sdk.pipeline import translate
 from contract.envelope import CanonicalEvent, from_structured
+from contract.signing import canonical_json
 from hub.cli import app
 from hub.core.desks import load_desks
 from hub.core.routing import Router
@@ -124,7 +124,7 @@ def test_record_bytes_ignore_key_order_and_white_space_but_not_content() -> None
     assert isinstance(c, Translated)
     assert a.event.id == b.event.id != c.event.id
     assert a.event.data.provenance is not None
-    assert canonical_bytes(document) == canonical_bytes(reordered)
+    assert canonical_json(document) == canonical_json(reordered)
 
 
 @pytest.mark.parametrize(
@@ -203,7 +203,7 @@ def test_a_very_long_charge_is_cut_in_the_label_but_kept_whole_in_the_summary() 
         ({"date_of_birth": "1979/02/30"}, "date_of_birth '1979/02/30' in notice 2021/75051"),
         ({"nationalities": ["ZZ"]}, "nationalities 'ZZ' in notice 2021/75051"),
         ({"sex_id": "X"}, "sex_id 'X' in notice 2021/75051: not M, F or U"),
-        ({"forename": 42}, "forename '42' in notice 2021/75051: not text"),
+        ({"forename": 42}, "'forename' in notice 2021/75051 must be a string, not a number"),
         ({"arrest_warrants": "UY"}, "arrest_warrants 'UY' in notice 2021/75051"),
         ({"entity_id": 2021}, "entity_id '2021' in the notice detail: not a notice id"),
     ],
@@ -238,7 +238,7 @@ def test_a_withdrawn_draft_keeps_the_case_and_differs_from_every_active_version(
         "WITHDRAWN",
     )
     assert draft.record_bytes.startswith(b"WITHDRAWN\n")
-    assert draft.record_bytes != canonical_bytes(json.loads(SPEC_DETAIL.read_bytes()))
+    assert draft.record_bytes != canonical_json(json.loads(SPEC_DETAIL.read_bytes()))
 
     class _Once(InterpolAdapter):
         def parse(self, native: bytes) -> list[Draft]:
@@ -248,6 +248,13 @@ def test_a_withdrawn_draft_keeps_the_case_and_differs_from_every_active_version(
     assert isinstance(result, Translated)
     assert result.event.caseid == active.caseid
     assert result.event.id != active.id
+
+
+def test_a_key_given_twice_refuses_the_document() -> None:
+    native = SPEC_DETAIL.read_bytes().replace(b'"sex_id"', b'"sex_id": "M", "sex_id"', 1)
+    [result] = translate(InterpolAdapter(), native, received=RECEIVED)
+    assert isinstance(result, Rejected)
+    assert result.reason == "key 'sex_id' appears twice in one JSON object"
 
 
 def test_a_document_that_is_not_a_notice_is_refused_by_the_command() -> None:

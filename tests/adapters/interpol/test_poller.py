@@ -18,8 +18,7 @@ from adapters.interpol.client import FeedClient
 from adapters.interpol.document import content_hash
 from adapters.interpol.poller import KindReport, NoticePoller, PollerSettings, Update
 from adapters.interpol.state import NoticeState
-from adapters.sdk.contract import Draft, Rejected
-from hub.demo.feed import (
+from adapters.interpol.testing import (
     Answer,
     FeedServer,
     detail_target,
@@ -30,6 +29,7 @@ from hub.demo.feed import (
     running_feed,
     yellow_detail,
 )
+from adapters.sdk.contract import Draft, Rejected
 from schemas import Notice
 
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)

@@ -1,6 +1,9 @@
-"""A notices web service on loopback, in the exact JSON shape of the notices API: the demo
-feeds the interpol poller from it, and the poller's tests script faults into it.
-ThreadingHTTPServer on 127.0.0.1 (ephemeral port), with faults on demand.
+"""A notices web service on loopback, in the exact JSON shape of the notices API: the
+poller's tests script faults into it, the hub's end-to-end tests poll it, and ``hub demo``
+polls it through :meth:`InterpolAdapter.demo_source` (:func:`demo_feed`).
+ThreadingHTTPServer on 127.0.0.1 (ephemeral port), with faults on demand. Its paths are
+written out here rather than taken from the client, so a client that asks for the wrong
+path fails the tests.
 
 Each URL (path + query) has a steady answer and, before it, an optional script of one-shot
 answers (a 429, a 500, a dropped connection…). Every request is logged in order.
@@ -117,6 +120,17 @@ def running_feed() -> Iterator[FeedServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@contextmanager
+def demo_feed() -> Iterator[str]:
+    """A started service with six red notices, one yellow and no UN notice; gives its base
+    URL."""
+    with running_feed() as feed:
+        publish_notices(feed, "RED", [red_detail(f"2026/7{i:04d}") for i in range(6)], 160)
+        publish_notices(feed, "YELLOW", [yellow_detail("2026/60001")], 160)
+        publish_notices(feed, "UN", [], 160)
+        yield feed.base_url
 
 
 def list_target(kind: str, page: int, per_page: int) -> str:
