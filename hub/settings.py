@@ -36,6 +36,12 @@ class HubSettings(BaseSettings):
     dedup_ids_per_partition: int = Field(
         default=500_000, ge=1_000, description="event ids each partition remembers"
     )
+    stuck_after_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="a consumer whose batches fail this long is not ready (/health says why)",
+    )
     offload_bytes: int = Field(
         default=256 * 1024,
         ge=0,

@@ -85,15 +85,22 @@ def data(event_type: str, **overrides: Any) -> CanonicalData:
     return EVENT_MODELS[event_type].model_validate(data_dict(event_type, **overrides))
 
 
+#: the native digest of every sample event (its id is derived from it, as the router checks)
+SAMPLE_SHA256 = "0" * 64
+
+
 def event(event_type: str, **overrides: Any) -> CanonicalEvent:
+    """A sample event of ``event_type``, its id derived as an adapter derives one."""
+    overrides.setdefault("provenance", {"media_type": "application/xml", "sha256": SAMPLE_SHA256})
     payload = data(event_type, **overrides)
+    case = case_id("oas-hien", payload.reference)
     return CanonicalEvent(
-        id=event_id("oas-hien", event_type, "0" * 64),
+        id=event_id("oas-hien", event_type, SAMPLE_SHA256, case),
         source="urn:cca:net:oas-hien",
         type=event_type,
         time=SENT,
         subject=payload.reference,
-        caseid=case_id("oas-hien", payload.reference),
+        caseid=case,
         classification=payload.classification.level,
         tlp=payload.classification.tlp,
         data=payload,

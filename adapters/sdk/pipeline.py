@@ -63,13 +63,14 @@ def finish(adapter: Adapter, draft: Draft, received: datetime) -> Result:
     try:
         provenance = Provenance(media_type=adapter.media_type, sha256=digest, record=draft.record)
         data = data.model_copy(update={"provenance": provenance})
+        case = case_id(adapter.slug, draft.case_reference or data.reference)
         event = CanonicalEvent(
-            id=event_id(adapter.slug, data.event_type, digest),
+            id=event_id(adapter.slug, data.event_type, digest, case),
             source=adapter.source,
             type=data.event_type,
             time=(draft.time or received).astimezone(UTC),
             subject=(draft.subject or data.reference)[:300],
-            caseid=case_id(adapter.slug, draft.case_reference or data.reference),
+            caseid=case,
             classification=data.classification.level,
             tlp=data.classification.tlp,
             data=data,

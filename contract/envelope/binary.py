@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contract import strictjson
 from contract.envelope.event import CONTENT_TYPE, CanonicalEvent, EnvelopeError, build_event
 from contract.quoting import quote
+from contract.signing import KEYID_ATTRIBUTE, SIGNATURE_ATTRIBUTE, SIGNED_ATTRIBUTES
 from contract.topology import CE_HEADER_PREFIX
 
 Headers = Sequence[tuple[str, bytes]]
@@ -17,17 +18,10 @@ MAX_VALUE_BYTES = 8 * 1024 * 1024
 #: the order attributes travel in, the one :meth:`CanonicalEvent.attributes` gives
 WIRE_ORDER: tuple[str, ...] = (
     "specversion",
-    "id",
-    "source",
-    "type",
-    "time",
-    "subject",
-    "dataschema",
-    "caseid",
-    "classification",
+    *SIGNED_ATTRIBUTES,
     "tlp",
-    "signature",
-    "keyid",
+    SIGNATURE_ATTRIBUTE,
+    KEYID_ATTRIBUTE,
 )
 
 

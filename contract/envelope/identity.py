@@ -14,9 +14,12 @@ import uuid
 _EVENT_NAMESPACE = uuid.UUID("5b0c3c8e-2f1e-5a7c-9d51-0c1a2b3c4d5e")
 
 
-def event_id(network: str, event_type: str, record_sha256: str) -> str:
-    """A UUID derived from the network, the event type and the digest of the native record."""
-    return str(uuid.uuid5(_EVENT_NAMESPACE, f"{network}\n{event_type}\n{record_sha256}"))
+def event_id(network: str, event_type: str, record_sha256: str, case: str) -> str:
+    """A UUID derived from the network, the event type, the digest of the native record and
+    the CCA case id. The router derives it again from the signed event and refuses an event
+    whose id is not this one: so one id names one case, and an event re-signed under another
+    case (another key, so another partition) is refused, not routed twice."""
+    return str(uuid.uuid5(_EVENT_NAMESPACE, f"{network}\n{event_type}\n{record_sha256}\n{case}"))
 
 
 def case_id(network: str, case_reference: str) -> str:

@@ -9,10 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from contract.envelope.binary import to_kafka
+from contract.envelope.binary import wire_headers
 from contract.envelope.event import CanonicalEvent
 from contract.keys.registry import KeyRegistry
-from contract.signing import Signer, VerificationError
+from contract.signing import (
+    KEYID_ATTRIBUTE,
+    SIGNATURE_ATTRIBUTE,
+    SIGNED_ATTRIBUTES,
+    Signer,
+    VerificationError,
+)
 from contract.topology import network_of
 
 
@@ -29,8 +35,17 @@ def signed_record(
 ) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     """The Kafka record (key, value, headers) of ``event`` signed: its data is encoded once,
     for the signature and the value alike."""
-    data = event.data_bytes()
-    return to_kafka(sign_event(event, signer, data), data)
+    return signed_wire(event.caseid.encode(), event.attributes(), event.data_bytes(), signer)
+
+
+def signed_wire(
+    key: bytes, attributes: Mapping[str, str], data: bytes, signer: Signer
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """The signed Kafka record of an event already in its wire form (its attribute strings
+    and data bytes, as :meth:`CanonicalEvent.attributes` and ``data_bytes`` give them)."""
+    signature = signer.sign({name: attributes[name] for name in SIGNED_ATTRIBUTES}, data)
+    signed = {**attributes, SIGNATURE_ATTRIBUTE: signature, KEYID_ATTRIBUTE: signer.key_id}
+    return key, data, wire_headers(signed)
 
 
 def verify_wire(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from adapters.sdk.contract import Adapter, Draft, Receipt, Rejected, Result, Translated
 from adapters.sdk.pipeline import finish, iter_translate
 from contract.envelope import CanonicalEvent, EnvelopeError, from_kafka
-from contract.envelope.sealing import signed_record
+from contract.envelope.sealing import signed_record, signed_wire
 from contract.keys.registry import KeyRegistry
 from contract.seal import check_seal
 from contract.signing import Signer
@@ -47,6 +47,68 @@ def reason_class(item: Rejected) -> str:
     return f"{item.stage}:{item.error_class.rsplit('.', 1)[-1]}"[:60]
 
 
+@dataclass(frozen=True, slots=True)
+class WireEvent:
+    """An accepted event in its wire form, still unsigned: its key (the case id), its
+    attribute strings and its data bytes."""
+
+    key: bytes
+    attributes: dict[str, str]
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One native message translated: what signing and the batch need and nothing heavier
+    (it crosses back from a translation worker, so it holds bytes and strings, no models)."""
+
+    events: list[WireEvent]
+    rejected: list[Rejected]
+    #: the network's reply for the whole message, where the adapter answers it here
+    receipt: bytes | None = None
+    seconds: float = 0.0
+
+
+def prepare(
+    adapter: Adapter, native: bytes, received: datetime, receipt_at: datetime | None
+) -> Prepared:
+    """Translate one native message (and render its receipt at ``receipt_at``, when the
+    adapter answers here). Pure and picklable both ways: it runs inline or in a worker."""
+    started = time.perf_counter()
+    accepted: list[Translated] = []
+    rejected: list[Rejected] = []
+    for item in iter_translate(adapter, native, received=received):
+        if isinstance(item, Translated):
+            accepted.append(item)
+        else:
+            rejected.append(item)
+    events = [
+        WireEvent(t.event.caseid.encode(), t.event.attributes(), t.event.data_bytes())
+        for t in accepted
+    ]
+    seconds = time.perf_counter() - started
+    receipt = None
+    if receipt_at is not None:
+        receipt = adapter.render(
+            Receipt(
+                received=receipt_at,
+                accepted=tuple(t.event for t in accepted),
+                rejected=tuple(rejected),
+                accepted_records=tuple(t.record for t in accepted),
+            )
+        )
+    return Prepared(events, rejected, receipt, seconds)
+
+
+def refusal(adapter: Adapter, rejected: Rejected, receipt_at: datetime | None) -> Prepared:
+    """A whole message refused before it could be translated (its worker gave up), with the
+    receipt that says so where the adapter answers here."""
+    receipt = None
+    if receipt_at is not None:
+        receipt = adapter.render(Receipt(received=receipt_at, rejected=(rejected,)))
+    return Prepared([], [rejected], receipt)
+
+
 class AdapterCore:
     def __init__(
         self, adapter: Adapter, signer: Signer, *, clock: Callable[[], float] = time.time
@@ -58,43 +120,47 @@ class AdapterCore:
         self.topic_out = native_out(adapter.slug)
         self.receipt_here = adapter.replies and getattr(adapter, "batch_receipts", False)
 
+    def received(self, record: Inbound) -> datetime:
+        """When the hub received the record (its broker timestamp)."""
+        return datetime.fromtimestamp(self.arrival_ms(record) / 1000, UTC)
+
+    def arrival_ms(self, record: Inbound) -> int:
+        return record.timestamp_ms or int(self.clock() * 1000)
+
+    def receipt_at(self) -> datetime | None:
+        """The time a receipt made now carries, or None where the router answers."""
+        return datetime.fromtimestamp(self.clock(), UTC) if self.receipt_here else None
+
     def process(self, record: Inbound, batch: Batch, tally: AdapterTally) -> None:
-        arrival_ms = record.timestamp_ms or int(self.clock() * 1000)
-        received = datetime.fromtimestamp(arrival_ms / 1000, UTC)
-        started = time.perf_counter()
-        accepted: list[Translated] = []
-        rejected: list[Rejected] = []
-        for item in iter_translate(self.adapter, record.value or b"", received=received):
-            if isinstance(item, Translated):
-                accepted.append(item)
-            else:
-                rejected.append(item)
+        prepared = prepare(
+            self.adapter, record.value or b"", self.received(record), self.receipt_at()
+        )
+        self.assemble(record, prepared, batch, tally)
+
+    def assemble(
+        self, record: Inbound, prepared: Prepared, batch: Batch, tally: AdapterTally
+    ) -> None:
+        """Sign each accepted event into the batch, dead-letter each rejection, add the
+        receipt, and mark the record consumed."""
         trace = [
             (NATIVE_TOPIC_HEADER, record.topic.encode()),
             (NATIVE_PARTITION_HEADER, str(record.partition).encode()),
             (NATIVE_OFFSET_HEADER, str(record.offset).encode()),
-            (RECEIVED_MS_HEADER, str(arrival_ms).encode()),
+            (RECEIVED_MS_HEADER, str(self.arrival_ms(record)).encode()),
         ]
-        for item in accepted:
-            batch.outputs.append(self.signed(item.event, trace))
-        tally.translate_s.append(time.perf_counter() - started)
-        tally.translated += len(accepted)
-        for bad in rejected:
+        started = time.perf_counter()
+        for wire in prepared.events:
+            key, data, headers = signed_wire(wire.key, wire.attributes, wire.data, self.signer)
+            batch.outputs.append(Outbound(CANONICAL, key, data, [*headers, *trace]))
+        tally.translate_s.append(prepared.seconds + time.perf_counter() - started)
+        tally.translated += len(prepared.events)
+        for bad in prepared.rejected:
             batch.outputs.append(self.dead_letter(bad, record))
             label = reason_class(bad)
             tally.rejected[label] = tally.rejected.get(label, 0) + 1
-        if self.receipt_here:
-            reply = self.adapter.render(
-                Receipt(
-                    received=datetime.fromtimestamp(self.clock(), UTC),
-                    accepted=tuple(t.event for t in accepted),
-                    rejected=tuple(rejected),
-                    accepted_records=tuple(t.record for t in accepted),
-                )
-            )
-            if reply is not None:
-                batch.outputs.append(Outbound(self.topic_out, record.key, reply))
-                tally.receipts += 1
+        if prepared.receipt is not None:
+            batch.outputs.append(Outbound(self.topic_out, record.key, prepared.receipt))
+            tally.receipts += 1
         batch.consumed(record)
 
     def result(self, item: Draft | Rejected, received: datetime) -> Result:

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from contract.signing import KEYID_ATTRIBUTE, SIGNATURE_ATTRIBUTE, SIGNED_ATTRIBUTES
+from contract.envelope.binary import WIRE_ORDER
+from contract.signing import KEYID_ATTRIBUTE, SIGNATURE_ATTRIBUTE
 from contract.topology import (
     CE_HEADER_PREFIX,
     DLQ_HEADER_PREFIX,
@@ -79,7 +80,7 @@ _ATTRIBUTE_TEXT = {
 
 def event_headers() -> JsonObject:
     """Kafka headers of a canonical event in CloudEvents binary mode."""
-    names = ["specversion", *SIGNED_ATTRIBUTES, "tlp", SIGNATURE_ATTRIBUTE, KEYID_ATTRIBUTE]
+    names = list(WIRE_ORDER)
     required = ["content-type", *(CE_HEADER_PREFIX + n for n in names if n != "tlp")]
     props: JsonObject = {
         "content-type": _string("media type of the value", const="application/json")

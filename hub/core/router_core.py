@@ -17,6 +17,7 @@ from aiokafka.partitioner import murmur2
 from contract import strictjson
 from contract.envelope.binary import header_attributes, wire_headers
 from contract.envelope.event import CanonicalEvent, EnvelopeError, build_event
+from contract.envelope.identity import event_id as derived_event_id
 from contract.seal import sealed_headers
 from contract.signing import Signer, VerificationError, canonical_json
 from contract.topology import (
@@ -142,6 +143,19 @@ def _prepare(record: Inbound) -> Prepared:
         signature=signature,
     )
     return item
+
+
+def _unbound_id(event: CanonicalEvent) -> str | None:
+    """Why the event's id is not the one its signed network, type, case and native digest
+    give, or None. With it, one id names one case (so one partition), and the memory of
+    routed ids, kept per partition, is global."""
+    provenance = event.data.provenance
+    if provenance is None:
+        return "the event carries no provenance digest to derive its id from"
+    expected = derived_event_id(event.network, event.type, provenance.sha256, event.caseid)
+    if event.id != expected:
+        return f"id {event.id} is not the one its network, type, case and native digest give"
+    return None
 
 
 def progress_key(topic: str, partition: int) -> bytes:
@@ -337,7 +351,7 @@ class RouterCore:
             event = build_event(item.attributes, item.data)
         except EnvelopeError as exc:
             return Refusal("validate", str(exc))
-        misplaced = self._misplaced(record, event)
+        misplaced = _unbound_id(event) or self._misplaced(record, event)
         if misplaced is not None:
             return Refusal("validate", misplaced)
         network = event.network

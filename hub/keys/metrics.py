@@ -8,20 +8,11 @@ from __future__ import annotations
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge
 
-from contract.keys.signature import RegistrySignature
+from contract.keys.signature import SIGNATURE_REASONS, RegistrySignature
 
 __all__ = ["REJECTION_REASONS", "RegistryMetrics", "registry_metrics"]
 
-REJECTION_REASONS = (
-    "unsigned",
-    "malformed",
-    "wrong_key",
-    "bad_signature",
-    "rollback",
-    "no_operator_key",
-    "invalid",
-    "unreadable",
-)
+REJECTION_REASONS = (*SIGNATURE_REASONS, "invalid", "unreadable")
 """Bounded labels: the signature faults of :mod:`contract.keys.signature`, an invalid
 document, and a file that cannot be read."""
 

@@ -22,10 +22,13 @@ class HealthServer:
         port: int,
         ready: Callable[[], dict[str, bool]],
         registry: CollectorRegistry = REGISTRY,
+        reasons: Callable[[], dict[str, str]] = dict,
     ) -> None:
         self.host = host
         self.port = port
         self.ready = ready
+        #: why a check fails, when there is more to say than false
+        self.reasons = reasons
         self.registry = registry
         self._server: asyncio.Server | None = None
 
@@ -60,7 +63,11 @@ class HealthServer:
                 ok = bool(checks) and all(checks.values())
                 status = "200 OK" if ok else "503 Service Unavailable"
                 ctype = "application/json"
-                body = json.dumps({"ready": ok, "checks": checks}).encode() + b"\n"
+                document: dict[str, object] = {"ready": ok, "checks": checks}
+                reasons = self.reasons()
+                if reasons:
+                    document["reasons"] = reasons
+                body = json.dumps(document).encode() + b"\n"
             else:
                 status, ctype, body = "404 Not Found", "text/plain", b"not found\n"
             writer.write(

@@ -3,6 +3,7 @@ router's receipts → the network's native replies on ``net.<slug>.out``."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 
 from faststream.kafka import KafkaBroker
 
+from adapters.sdk.contract import Rejected
 from adapters.sdk.registry import get_adapter
 from contract.signing import Signer
 from contract.topology import (
@@ -19,12 +21,13 @@ from contract.topology import (
     receipts_topic,
     replies_through_router,
 )
-from hub.core.adapter_core import AdapterCore, AdapterTally, receipt_or_refusal
+from hub.core.adapter_core import AdapterCore, AdapterTally, receipt_or_refusal, refusal
 from hub.core.records import Batch, Inbound
 from hub.keys.reload import RegistryReloader
 from hub.keys.store import KeyStore
 from hub.ops.metrics import metrics
 from hub.services.batching import BatchConsumer
+from hub.services.offload import Offloader
 from hub.services.outbox import Outbox
 from hub.services.transport import Transport, as_transport
 from hub.settings import HubSettings
@@ -50,6 +53,7 @@ class AdapterService:
         outbox: Outbox | None = None,
         receipts_outbox: Outbox | None = None,
         signer: Signer | None = None,
+        offloader: Offloader | None = None,
     ) -> None:
         self.settings = settings
         self.adapter = get_adapter(slug)
@@ -59,6 +63,8 @@ class AdapterService:
         self._signer = signer or self.store.signer_for(slug)
         self._signer_at = time.monotonic()
         self.core = AdapterCore(self.adapter, self._signer)
+        #: where messages over ``settings.offload_bytes`` are translated; None: all inline
+        self.offloader = offloader
         transport = as_transport(broker, settings)
         group = adapter_group(slug)
         self.consumer = BatchConsumer(
@@ -71,6 +77,7 @@ class AdapterService:
             after_commit=self.committed,
             max_records=min(settings.batch_max_records, 100),
             batch_timeout_ms=settings.batch_timeout_ms,
+            stuck_after_s=settings.stuck_after_s,
         )
         self.receipts: BatchConsumer | None = None
         #: the public keys, to check the router's seal on receipts
@@ -88,6 +95,7 @@ class AdapterService:
                 after_commit=self.receipts_committed,
                 max_records=settings.batch_max_records,
                 batch_timeout_ms=settings.batch_timeout_ms,
+                stuck_after_s=settings.stuck_after_s,
             )
 
     @property
@@ -106,7 +114,18 @@ class AdapterService:
         batch = Batch()
         tally = AdapterTally()
         for record in records:
-            self.core.process(record, batch, tally)
+            native = record.value or b""
+            if self.offloader is None or len(native) <= self.settings.offload_bytes:
+                self.core.process(record, batch, tally)
+                continue
+            # off the event loop: translated in a worker, signed in a thread
+            receipt_at = self.core.receipt_at()
+            prepared = await self.offloader.prepare(
+                self.slug, native, self.core.received(record), receipt_at
+            )
+            if isinstance(prepared, Rejected):
+                prepared = refusal(self.adapter, prepared, receipt_at)
+            await asyncio.to_thread(self.core.assemble, record, prepared, batch, tally)
         batch.context = AdapterBatch(len(records), tally, max(r.timestamp_ms for r in records))
         return batch
 

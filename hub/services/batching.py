@@ -76,12 +76,25 @@ class BatchConsumer:
         max_records: int = 500,
         batch_timeout_ms: int = 50,
         retry_delay_s: float = 0.5,
+        max_retry_delay_s: float = 10.0,
+        stuck_after_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name = name
         self.outbox = outbox
         self.work = work
         self.after_commit = after_commit
         self.retry_delay_s = retry_delay_s
+        self.max_retry_delay_s = max_retry_delay_s
+        #: a batch failing this long (for a reason not of one record: those are dead-
+        #: lettered by the work itself) makes the service not ready, with the reason
+        self.stuck_after_s = stuck_after_s
+        self.clock = clock
+        self.consecutive_failures = 0
+        self.failing_since: float | None = None
+        self.last_failure = ""
+        #: when the batch in progress started (None between batches)
+        self.batch_started: float | None = None
         self.lock = asyncio.Lock()
         self.assignment = _Assignment(self.lock, listener)
         self.fatal: asyncio.Future[object] | None = None
@@ -112,6 +125,13 @@ class BatchConsumer:
                 await self._process(records)
 
     async def _process(self, records: list[Inbound]) -> None:
+        self.batch_started = self.clock()
+        try:
+            await self._attempt(records)
+        finally:
+            self.batch_started = None
+
+    async def _attempt(self, records: list[Inbound]) -> None:
         try:
             batch = await self.work(records)
             started = time.perf_counter()
@@ -123,13 +143,49 @@ class BatchConsumer:
             raise FatalServiceError(str(exc)) from exc
         except Exception as exc:
             metrics().batch_failures.labels(self.name).inc()
-            logger.exception("%s: batch of %d failed; rewinding to retry", self.name, len(records))
+            delay = self._failed(exc)
+            logger.exception(
+                "%s: batch of %d failed (%d in a row); retrying in %.1f s",
+                self.name,
+                len(records),
+                self.consecutive_failures,
+                delay,
+            )
             self.transport.failed(self.subscriber, records, exc)
-            await asyncio.sleep(self.retry_delay_s)
+            await asyncio.sleep(delay)
             return
+        self.consecutive_failures = 0
+        self.failing_since = None
         self.committed_batches += 1
         if self.after_commit is not None:
             self.after_commit(batch)
+
+    def _failed(self, exc: BaseException) -> float:
+        """Record a failed batch; the back-off before the retry (doubling, bounded)."""
+        self.consecutive_failures += 1
+        if self.failing_since is None:
+            self.failing_since = self.clock()
+        self.last_failure = f"{type(exc).__name__}: {exc}"[:300]
+        return float(
+            min(self.retry_delay_s * 2 ** (self.consecutive_failures - 1), self.max_retry_delay_s)
+        )
+
+    def stuck(self) -> str | None:
+        """Why this consumer is not making progress, once it has failed for longer than the
+        bound; None while it is fine (or has not been failing that long)."""
+        now = self.clock()
+        if self.batch_started is not None and now - self.batch_started >= self.stuck_after_s:
+            since = f"; before it: {self.last_failure}" if self.failing_since else ""
+            return f"a batch has been in progress for {now - self.batch_started:.0f} s{since}"
+        if self.failing_since is None:
+            return None
+        failing = now - self.failing_since
+        if failing < self.stuck_after_s:
+            return None
+        return (
+            f"{self.consecutive_failures} batches in a row failed over {failing:.0f} s; "
+            f"last: {self.last_failure}"
+        )
 
     def _stop_process(self, exc: BaseException) -> None:
         if self.fatal is not None and not self.fatal.done():

@@ -19,6 +19,7 @@ from hub.ops.metrics import metrics
 from hub.ops.observability import HealthServer
 from hub.services.adapter import AdapterService
 from hub.services.batching import BatchConsumer
+from hub.services.offload import Offloader
 from hub.services.outbox import Outbox
 from hub.services.polled import PolledService
 from hub.services.router import RouterService
@@ -40,12 +41,15 @@ class ServiceProcess:
         )
         self.router = RouterService(settings, self.broker) if router else None
         self.adapters: list[AdapterService] = []
+        #: the translation worker the adapters of this process share for large messages
+        self.offloader = Offloader(memory_mb=settings.translate_memory_mb)
         # a polled network without a URL configured is not polled: it has no service here
         self.sources: list[PolledService] = []
         for slug in adapters:
             adapter = get_adapter(slug)
             if not isinstance(adapter, PolledAdapter):
-                self.adapters.append(AdapterService(settings, self.broker, slug))
+                service = AdapterService(settings, self.broker, slug, offloader=self.offloader)
+                self.adapters.append(service)
             elif source := PolledService.from_settings(settings, adapter):
                 self.sources.append(source)
         self.health: HealthServer | None = None
@@ -88,10 +92,17 @@ class ServiceProcess:
         joined its group and runs (every poller polls)."""
         checks = {"broker": self.lag.connected}
         checks.update(
-            {c.name: c.assignment.active and c.subscriber.running for c in self.consumers}
+            {
+                c.name: c.assignment.active and c.subscriber.running and c.stuck() is None
+                for c in self.consumers
+            }
         )
         checks.update({f"poller-{s.slug}": s.running for s in self.sources})
         return checks
+
+    def reasons(self) -> dict[str, str]:
+        """Why a consumer is not ready, where its batches keep failing."""
+        return {c.name: why for c in self.consumers if (why := c.stuck()) is not None}
 
     def publish_readiness(self) -> None:
         """The checks as ``hub_ready``, and ``hub_adapter_up`` per network: 1 while the
@@ -142,7 +153,10 @@ class ServiceProcess:
         lag_task = asyncio.ensure_future(self.lag.run(self._stop))
         if self.settings.metrics_port is not None:
             self.health = HealthServer(
-                self.settings.metrics_host, self.settings.metrics_port, self.checks
+                self.settings.metrics_host,
+                self.settings.metrics_port,
+                self.checks,
+                reasons=self.reasons,
             )
             port = await self.health.start()
             logger.info("serving /metrics and /health on %s:%d", self.settings.metrics_host, port)
@@ -165,6 +179,7 @@ class ServiceProcess:
                 await box.stop()
             except Exception:
                 logger.exception("outbox did not stop cleanly")
+        self.offloader.close()
         if self.router is not None:
             self.router.verifier.close()
         return code

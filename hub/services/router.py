@@ -105,6 +105,7 @@ class RouterService:
             listener=self.listener,
             max_records=settings.batch_max_records,
             batch_timeout_ms=settings.batch_timeout_ms,
+            stuck_after_s=settings.stuck_after_s,
         )
 
     def _current_router(self) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from adapters.sdk import Translated, get_adapter, translate
+from contract import topology
 from contract.envelope.binary import header_attributes
 from contract.envelope.sealing import signed_record
 from contract.signing import VERIFICATION_REASONS, Signer
@@ -92,6 +93,22 @@ def expected_desks(network: str, value: bytes) -> dict[str, list[str]]:
     return {
         r.event.id: sorted(router.route(r.event.data)) for r in results if isinstance(r, Translated)
     }
+
+
+def a_network(hub: ServiceHub) -> str:
+    """The network the single-network tests use: refco where the hub runs it."""
+    return "refco" if "refco" in hub.networks else hub.networks[0]
+
+
+async def send_and_route(
+    hub: ServiceHub, network: str, value: bytes, what: str
+) -> dict[str, list[str]]:
+    """Send one native message of ``network``; once every event of it is routed, event id →
+    desks."""
+    expected = expected_desks(network, value)
+    await hub.send(network, value, key=uuid.uuid4().bytes)
+    await hub.wait_until(lambda: all(routed(hub, e) for e in expected), TIMEOUT_S, what)
+    return expected
 
 
 def keyed(records: Sequence[Inbound], key: bytes) -> list[Inbound]:
@@ -196,13 +213,9 @@ class ServiceTests:
             assert all(r.value for r in answers), network
 
     async def test_a_duplicate_is_dropped(self, hub: ServiceHub) -> None:
-        network = "refco" if "refco" in hub.networks else hub.networks[0]
+        network = a_network(hub)
         value = native(network)
-        expected = expected_desks(network, value)
-        await hub.send(network, value, key=uuid.uuid4().bytes)
-        await hub.wait_until(
-            lambda: all(routed(hub, e) for e in expected), TIMEOUT_S, "the first copy routed"
-        )
+        expected = await send_and_route(hub, network, value, "the first copy routed")
         await hub.send(network, value, key=uuid.uuid4().bytes)
         await hub.wait_until(
             lambda: all(
@@ -219,7 +232,7 @@ class ServiceTests:
         assert not [r for r in hub.landed(ROUTER_DLQ) if event_id(r) in expected]
 
     async def test_a_bad_signature_goes_to_the_router_dlq(self, hub: ServiceHub) -> None:
-        network = "refco" if "refco" in hub.networks else hub.networks[0]
+        network = a_network(hub)
         results = translate(get_adapter(network), native(network), received=datetime.now(UTC))
         event = next(r.event for r in results if isinstance(r, Translated))
         key, value, headers = signed_record(event, hub.signer(network))
@@ -245,3 +258,89 @@ class ServiceTests:
         assert reason["topic"] == CANONICAL
         assert header(letter.headers, f"{CE_HEADER_PREFIX}signature") is not None
         assert routed(hub, event.id) == []
+
+    async def test_a_poison_record_is_dead_lettered_and_the_events_behind_it_are_routed(
+        self, hub: ServiceHub
+    ) -> None:
+        """One record never stops the router: a value with a 5000-digit integer (which
+        once wedged every partition of the router) and one with nothing readable, on
+        several partitions, go to ``cca.dlq.v1``; valid events sent after them are routed."""
+        network = a_network(hub)
+        results = translate(get_adapter(network), native(network), received=datetime.now(UTC))
+        event = next(r.event for r in results if isinstance(r, Translated))
+        _, _, headers = signed_record(event, hub.signer(network))
+        poison = [b'{"a": ' + b"9" * 5000 + b"}", b"\xff" * 64, b'{"a": 1, "a": 2}']
+        keys = [uuid.uuid4().bytes for _ in range(6)]
+        for n, key in enumerate(keys):
+            await hub.publish(CANONICAL, poison[n % len(poison)], key=key, headers=headers)
+        expected: dict[str, list[str]] = {}
+        for sender in hub.networks:
+            value = native(sender)
+            expected.update(expected_desks(sender, value))
+            await hub.send(sender, value, key=uuid.uuid4().bytes)
+
+        def dead() -> list[Inbound]:
+            return [r for r in hub.landed(ROUTER_DLQ) if r.key in keys]
+
+        await hub.wait_until(
+            lambda: len(dead()) == len(keys) and all(routed(hub, e) for e in expected),
+            TIMEOUT_S,
+            "every poison record dead-lettered and every valid event routed",
+        )
+        await hub.settle()
+        assert len(dead()) == len(keys)
+        for letter in dead():
+            reason = read_reason(letter.headers)
+            assert reason["stage"] == "validate"
+            assert reason["exception.message"].strip()
+        for event_key, desks in expected.items():
+            assert routed(hub, event_key) == desks
+
+    async def test_an_event_copied_under_another_key_is_refused_not_routed_twice(
+        self, hub: ServiceHub
+    ) -> None:
+        """De-duplication holds whatever partition a copy arrives on: a captured event
+        written again under another key (so to another partition) is refused."""
+        network = a_network(hub)
+        expected = await send_and_route(hub, network, native(network), "the original routed")
+        first = next(r for r in hub.landed(CANONICAL) if event_id(r) in expected)
+        other = uuid.uuid4().hex.encode()
+        await hub.publish(CANONICAL, first.value or b"", key=other, headers=first.headers)
+        await hub.wait_until(
+            lambda: any(r.key == other for r in hub.landed(ROUTER_DLQ)),
+            TIMEOUT_S,
+            "the copy refused",
+        )
+        await hub.settle()
+        for event, desks in expected.items():
+            assert routed(hub, event) == desks
+        (letter,) = [r for r in hub.landed(ROUTER_DLQ) if r.key == other]
+        assert "key is not" in read_reason(letter.headers)["exception.message"]
+
+    async def test_a_receipt_the_router_did_not_seal_is_never_answered(
+        self, hub: ServiceHub
+    ) -> None:
+        """An unsigned record on a receipts topic once made the adapter acknowledge, in the
+        network's own format, a message the hub never routed."""
+        network = next(n for n in hub.networks if topology.replies_through_router(get_adapter(n)))
+        results = translate(get_adapter(network), native(network), received=datetime.now(UTC))
+        event = next(r.event for r in results if isinstance(r, Translated))
+        key, value, headers = signed_record(event, hub.signer(network))
+        reference = event.data.reference.encode()
+        await hub.publish(
+            topology.receipts_topic(network),
+            value,
+            key=key,
+            headers=[*headers, (topology.DESKS_HEADER, b"triage")],
+        )
+        await hub.wait_until(
+            lambda: any(event_id(r) == event.id for r in hub.landed(ROUTER_DLQ)),
+            TIMEOUT_S,
+            "the forged receipt refused",
+        )
+        await hub.settle()
+        assert not [r for r in hub.landed(native_out(network)) if r.key == reference]
+        (letter,) = [r for r in hub.landed(ROUTER_DLQ) if event_id(r) == event.id]
+        reason = read_reason(letter.headers)
+        assert reason["stage"] == "receipt"
+        assert "seal" in reason["exception.message"]

@@ -50,10 +50,12 @@ def test_the_binary_value_is_the_canonical_json_of_data() -> None:
 
 
 def test_ids_are_stable_and_depend_on_the_record() -> None:
-    a = event_id("refco", "cca.case.referral.v1", "a" * 64)
-    assert a == event_id("refco", "cca.case.referral.v1", "a" * 64)
-    assert a != event_id("refco", "cca.case.referral.v1", "b" * 64)
-    assert a != event_id("aiamp", "cca.case.referral.v1", "a" * 64)
+    case = "CCA-AAAA-BBBB-CCCC-DDDD"
+    a = event_id("refco", "cca.case.referral.v1", "a" * 64, case)
+    assert a == event_id("refco", "cca.case.referral.v1", "a" * 64, case)
+    assert a != event_id("refco", "cca.case.referral.v1", "b" * 64, case)
+    assert a != event_id("aiamp", "cca.case.referral.v1", "a" * 64, case)
+    assert a != event_id("refco", "cca.case.referral.v1", "a" * 64, "CCA-AAAA-BBBB-CCCC-DDDE")
     assert case_id("oas-hien", "HIEN-MLA-2026-000481") == case_id(
         "oas-hien", " HIEN-MLA-2026-000481"
     )

@@ -93,6 +93,13 @@ def desk_outputs(batch: Batch) -> list[Outbound]:
     return [o for o in batch.outputs if o.topic.startswith("cca.desk.")]
 
 
+def refusal(batch: Batch) -> str:
+    """The reason of the one record the batch refused (and routed nothing)."""
+    assert not desk_outputs(batch)
+    (dead,) = on(batch, ROUTER_DLQ)
+    return reason(dead)
+
+
 # ---- one record never stops the batch -----------------------------------------------------
 
 
@@ -144,8 +151,7 @@ def test_a_tlp_header_that_contradicts_the_signed_data_is_refused(
     assert json.loads(value)["classification"]["tlp"] == "AMBER"
     forged = [(k, b"CLEAR" if k == "ce_tlp" else v) for k, v in headers]
     batch, _ = run(core(), registry, placed(key, value, forged))
-    assert not desk_outputs(batch)
-    assert "tlp differs" in reason(on(batch, ROUTER_DLQ)[0])
+    assert "tlp differs" in refusal(batch)
 
 
 @pytest.mark.parametrize(
@@ -175,8 +181,7 @@ def test_a_forged_key_in_front_of_the_real_one_is_refused(
     key, value, headers = signed(signer)
     forged = b'{"summary": "nothing to see",' + value[1:]
     batch, _ = run(core(), registry, placed(key, forged, headers))
-    assert not desk_outputs(batch)
-    assert "appears twice" in reason(on(batch, ROUTER_DLQ)[0])
+    assert "appears twice" in refusal(batch)
 
 
 def test_a_re_encoded_value_is_forwarded_as_the_canonical_bytes_it_was_verified_as(
@@ -220,8 +225,7 @@ def test_the_same_event_on_another_partition_is_refused_not_routed_twice(
     first, _ = run(rc, registry, home)
     again, _ = run(rc, registry, elsewhere)
     assert desk_outputs(first)
-    assert not desk_outputs(again)
-    assert "is not the one case" in reason(on(again, ROUTER_DLQ)[0])
+    assert "is not the one case" in refusal(again)
 
 
 def test_a_record_whose_key_is_not_its_case_id_is_refused(
@@ -232,8 +236,36 @@ def test_a_record_whose_key_is_not_its_case_id_is_refused(
     other = b"CCA-AAAA-AAAA-AAAA-AAAA"
     record = Inbound(CANONICAL, key_partition(other, PARTITIONS), 0, other, value, headers)
     batch, _ = run(core(), registry, record)
-    assert not desk_outputs(batch)
-    assert "key is not" in reason(on(batch, ROUTER_DLQ)[0])
+    assert "key is not" in refusal(batch)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"caseid": "CCA-AAAA-AAAA-AAAA-AAAA"},  # the same id re-signed on another case
+        {"id": "00000000-0000-5000-8000-000000000000"},  # an id chosen by the writer
+    ],
+    ids=["another-case", "chosen-id"],
+)
+def test_an_event_whose_id_is_not_derived_from_its_signed_data_is_refused(
+    keys: tuple[Signer, KeyRegistry], change: dict[str, str]
+) -> None:
+    """One id names one case: else a network's key could put one id on two partitions,
+    each of which remembers only its own routed ids, and the event would be routed twice."""
+    signer, registry = keys
+    original = event("cca.mla.request.v1")
+    key, value, headers = to_kafka(sign_event(original.model_copy(update=change), signer))
+    batch, _ = run(core(), registry, placed(key, value, headers))
+    assert "is not the one its network, type, case and native digest give" in refusal(batch)
+
+
+def test_an_event_without_a_provenance_digest_is_refused(
+    keys: tuple[Signer, KeyRegistry],
+) -> None:
+    signer, registry = keys
+    key, value, headers = signed(signer, provenance=None)
+    batch, _ = run(core(), registry, placed(key, value, headers))
+    assert "no provenance digest" in refusal(batch)
 
 
 def test_the_partition_rule_is_the_producers_default_partitioner() -> None:
