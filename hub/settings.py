@@ -8,6 +8,7 @@ A polled network (``adapters.sdk.polled``) has its own two, ``HUB_<NETWORK>_URL`
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,24 @@ class HubSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUB_", frozen=True, extra="ignore")
 
     kafka_bootstrap: str = Field(default="127.0.0.1:9092", description="Kafka bootstrap servers")
+    kafka_security: Literal["mtls", "scram", "plaintext"] = Field(
+        default="mtls",
+        description="how this process proves who it is: a certificate (mtls), a SCRAM-SHA-512 "
+        "user over TLS (scram), or nothing (plaintext: loopback only)",
+    )
+    kafka_principal: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$",
+        description="whose certificate under <state_dir>/pki/issued (default: the service's own, "
+        "e.g. svc.router)",
+    )
+    kafka_ca_file: Path | None = Field(default=None, description="CA certificate (PEM)")
+    kafka_cert_file: Path | None = Field(default=None, description="client certificate (PEM)")
+    kafka_key_file: Path | None = Field(default=None, description="its private key (PEM)")
+    kafka_scram_username: str | None = Field(default=None, description="SCRAM user name")
+    kafka_scram_password_file: Path | None = Field(
+        default=None, description="file holding the SCRAM password (never the password itself)"
+    )
     state_dir: Path = Field(default=Path("var"), description="keys, poller state, local broker")
     desks: Path | None = Field(default=None, description="desk configuration (TOML)")
     key_registry: Path | None = Field(

@@ -12,6 +12,7 @@ from tests._support.kafka import (  # noqa: F401  (fixtures are found by name)
     kafka_jars,
     local_kafka,
     new_topic,
+    secure_kafka,
     topic_factory,
 )
 

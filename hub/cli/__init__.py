@@ -8,11 +8,13 @@ from __future__ import annotations
 import typer
 
 from hub.cli import (
+    acl,
     adapter,
     asyncapi,
     broker,
     demo,
     keys,
+    pki,
     schemas,
     serve,
     status,
@@ -32,9 +34,11 @@ app.command("route")(translate.route_command)
 app.command("networks")(translate.networks_command)
 app.add_typer(broker.app, name="broker")
 app.add_typer(keys.app, name="keys")
+app.add_typer(pki.app, name="pki")
 app.add_typer(schemas.app, name="schemas")
 app.add_typer(adapter.app, name="adapter")
 app.add_typer(topics.app, name="topics")
+app.add_typer(acl.app, name="acl")
 app.command("serve")(serve.serve_command)
 app.command("demo")(demo.demo_command)
 app.command("status")(status.status_command)

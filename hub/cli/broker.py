@@ -14,6 +14,8 @@ from typing import Annotated, Any, NoReturn
 import typer
 from pydantic import ValidationError
 
+from hub.access.clients import KafkaAccess
+from hub.access.principals import ADMIN_PRINCIPAL
 from hub.localkafka import LocalKafka, LocalKafkaError, LocalKafkaSettings
 from hub.localkafka.roundtrip import ROUNDTRIP_TOPIC, RoundTrip, roundtrip
 
@@ -53,6 +55,23 @@ ControllerPort = Annotated[
         show_default=False,
     ),
 ]
+ScramPort = Annotated[
+    int | None,
+    typer.Option(
+        "--scram-port",
+        help="SASL_SSL (SCRAM-SHA-512) port (env HUB_KAFKA_SCRAM_PORT, default 9094).",
+        show_default=False,
+    ),
+]
+LocalPort = Annotated[
+    int | None,
+    typer.Option(
+        "--local-port",
+        help="Plaintext loopback port with --insecure-local (env HUB_KAFKA_LOCAL_PORT, "
+        "default 9095).",
+        show_default=False,
+    ),
+]
 
 
 @app.command()
@@ -60,11 +79,30 @@ def start(
     state_dir: StateDir = None,
     port: Port = None,
     controller_port: ControllerPort = None,
+    scram_port: ScramPort = None,
+    local_port: LocalPort = None,
+    insecure_local: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-local",
+            help="Also listen in plaintext on loopback, unauthenticated (the hub's own "
+            "services on a single-user machine only; never for a network or desk).",
+        ),
+    ] = False,
     jars_dir: JarsDir = None,
 ) -> None:
-    """Start the broker (fetching its jars on first use) and print its bootstrap address."""
+    """Start the broker (fetching its jars on first use) and print its mTLS bootstrap address.
+
+    The broker admits only certificates of the federation's CA (created under
+    <state>/pki on first use) and SCRAM users, and enforces the ACLs (`hub acl apply`)."""
     kafka = _local_kafka(
-        state_dir=state_dir, port=port, controller_port=controller_port, jars_dir=jars_dir
+        state_dir=state_dir,
+        port=port,
+        controller_port=controller_port,
+        scram_port=scram_port,
+        local_port=local_port,
+        insecure_local=insecure_local or None,
+        jars_dir=jars_dir,
     )
     began = time.monotonic()
     was_running = kafka.status().running
@@ -79,6 +117,9 @@ def start(
             f"Kafka {kafka.settings.version} running (pid {status.pid}), "
             f"ready in {time.monotonic() - began:.1f} s, state in {status.state_dir}"
         )
+    _progress(f"mTLS {status.bootstrap}, SCRAM {status.scram_bootstrap}")
+    if status.local_bootstrap:
+        _progress(f"plaintext (loopback, unauthenticated) {status.local_bootstrap}")
     typer.echo(status.bootstrap)
 
 
@@ -131,22 +172,24 @@ def roundtrip_command(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait.")] = 30.0,
 ) -> None:
     """Produce one message to the round-trip topic and print it as consumed back."""
+    kafka = _local_kafka(state_dir=state_dir)
     if bootstrap is None:
-        current = _local_kafka(state_dir=state_dir).status()
+        current = kafka.status()
         if not current.running:
             _fail("no local broker is running: start one with `hub broker start`")
         bootstrap = current.bootstrap
+    access = KafkaAccess.mtls(bootstrap, kafka.settings.state_dir, ADMIN_PRINCIPAL)
     try:
-        record = asyncio.run(_bounded_roundtrip(bootstrap, message.encode("utf-8"), timeout))
+        record = asyncio.run(_bounded_roundtrip(access, message.encode("utf-8"), timeout))
     except TimeoutError:
         _fail(f"no round trip through {bootstrap} within {timeout:.0f} s")
     value = (record.value or b"").decode("utf-8", errors="replace")
     typer.echo(f"{record.topic}[{record.partition}]@{record.offset} {value}")
 
 
-async def _bounded_roundtrip(bootstrap: str, payload: bytes, seconds: float) -> RoundTrip:
+async def _bounded_roundtrip(access: KafkaAccess, payload: bytes, seconds: float) -> RoundTrip:
     async with asyncio.timeout(seconds):
-        return await roundtrip(bootstrap, payload, topic=ROUNDTRIP_TOPIC)
+        return await roundtrip(access, payload, topic=ROUNDTRIP_TOPIC)
 
 
 def _local_kafka(**options: Any) -> LocalKafka:

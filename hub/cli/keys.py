@@ -8,15 +8,16 @@ Only public material is ever printed; private keys stay in ``<state>/keys/privat
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated
 
 import typer
 
 from contract.keys import KeyRecord, KeyRegistry
 from contract.keys.signature import signature_path
+from hub.cli._io import fail as _fail
+from hub.cli._io import run_or_fail as _run
 from hub.keys import KeyStore
 from hub.keys.paths import DEFAULT_STATE_DIR, STATE_DIR_ENV
 
@@ -39,23 +40,6 @@ StateDir = Annotated[
 ]
 Network = Annotated[str, typer.Argument(help="Network slug, e.g. refco.", show_default=False)]
 ValidDays = Annotated[int, typer.Option(min=1, max=3650, help="Days the new key is valid.")]
-
-T = TypeVar("T")
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
-
-
-def _run(action: Callable[[], T]) -> T:
-    """Turn expected failures into one clear line on stderr and exit status 1."""
-    try:
-        return action()
-    except KeyError as error:
-        _fail(str(error.args[0]) if error.args else "not found")
-    except (ValueError, LookupError, OSError) as error:
-        _fail(str(error))
 
 
 def _time(value: datetime) -> str:

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from adapters.sdk.registry import slugs
+from hub.access.clients import AccessError, CertificateProblem, access_from
+from hub.access.principals import service_principal
 from hub.keys.store import NoSigningKeyError
 from hub.settings import HubSettings
 
@@ -39,6 +41,19 @@ def serve_command(
         )
     if not router and not names:
         raise typer.BadParameter("nothing to run: give --router and/or --adapter/--all-adapters")
+    if settings.kafka_principal is None and settings.kafka_security == "mtls":
+        principal = service_principal(router, names, slugs())
+        if principal is None:
+            raise typer.BadParameter(
+                "one process has one identity on the broker: run the router and the adapters "
+                "as separate processes, or name the principal with HUB_KAFKA_PRINCIPAL"
+            )
+        settings = settings.model_copy(update={"kafka_principal": principal})
+    try:
+        access_from(settings).check()
+    except (AccessError, CertificateProblem) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     async def main() -> int:

@@ -30,6 +30,8 @@ from contract.topology import (
     native_in,
     native_out,
 )
+from hub.access.clients import AccessError, access_from
+from hub.access.principals import OPERATOR_PRINCIPAL
 from hub.core.desks import DeskConfigError, load_desks
 from hub.ops.lag import GroupTopics, LagReader, PartitionLag, hub_groups, merged
 from hub.settings import HubSettings
@@ -212,6 +214,10 @@ def status_command(
     """
     settings = HubSettings() if bootstrap is None else HubSettings(kafka_bootstrap=bootstrap)
     try:
+        access = access_from(settings, principal=OPERATOR_PRINCIPAL)
+    except AccessError as exc:
+        raise typer.BadParameter(str(exc), param_hint="HUB_KAFKA_*") from None
+    try:
         desks = list(load_desks(settings.desks).names)
     except DeskConfigError as exc:
         raise typer.BadParameter(str(exc), param_hint="HUB_DESKS") from None
@@ -221,7 +227,7 @@ def status_command(
 
     async def main() -> Status:
         reader = LagReader(
-            settings.bootstrap_servers,
+            access,
             client_id="cca-hub-status",
             request_timeout_ms=int(min(timeout, 30.0) * 1000),
         )

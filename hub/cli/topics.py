@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from adapters.sdk.registry import slugs
+from hub.access.clients import access_from
+from hub.access.principals import ADMIN_PRINCIPAL
 from hub.core.desks import DeskConfigError, load_desks
 from hub.services.topics_admin import ensure_topics
 from hub.settings import HubSettings
@@ -46,9 +48,8 @@ def create(bootstrap: Bootstrap = None) -> None:
         settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
     specs = _plan(settings)
     try:
-        done = asyncio.run(
-            ensure_topics(settings.kafka_bootstrap, specs, replication=settings.replication)
-        )
+        access = access_from(settings, principal=ADMIN_PRINCIPAL)
+        done = asyncio.run(ensure_topics(access, specs, replication=settings.replication))
     except Exception as exc:  # the operator needs the cause, not a traceback
         typer.echo(f"error: cannot create topics on {settings.kafka_bootstrap}: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
 from contract.topology import ROUTER_DLQ, network_of, topic_role
+from hub.access import clients
+from hub.access.clients import KafkaAccess
 from hub.topics import TopicSpec
 
 
@@ -51,15 +52,15 @@ def classify(topic: str) -> tuple[str, str] | None:
 
 
 class OutputCounter:
-    def __init__(self, bootstrap: str, specs: list[TopicSpec]) -> None:
+    def __init__(self, access: KafkaAccess, specs: list[TopicSpec]) -> None:
         self.tps = [
             TopicPartition(s.name, p)
             for s in specs
             if classify(s.name)
             for p in range(s.partitions)
         ]
-        self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap,
+        self.consumer = clients.consumer(
+            access,
             group_id=None,
             isolation_level="read_committed",
             enable_auto_commit=False,

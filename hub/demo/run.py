@@ -18,6 +18,11 @@ from rich.live import Live
 from adapters.sdk.polled import PolledAdapter
 from adapters.sdk.registry import get_adapter, polled_slugs, slugs
 from contract.topology import native_in
+from hub.access import clients
+from hub.access.clients import access_from
+from hub.access.participants import load_participants
+from hub.access.principals import ADMIN_PRINCIPAL, gateway_principal
+from hub.access.provision import apply_participants, issue_missing
 from hub.core.desks import load_desks
 from hub.demo.counts import OutputCounter
 from hub.demo.traffic import traffic
@@ -43,10 +48,12 @@ class Services:
     """The router and the adapters as child processes, each in its own process group."""
 
     def __init__(self, settings: HubSettings, polled_urls: dict[str, str], log_dir: Path) -> None:
-        env = dict(os.environ)
+        # each service connects as its own principal (``hub serve`` picks it)
+        env = {k: v for k, v in os.environ.items() if k != "HUB_KAFKA_PRINCIPAL"}
         env.update(
             {
                 "HUB_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+                "HUB_KAFKA_SECURITY": settings.kafka_security,
                 "HUB_STATE_DIR": str(settings.state_dir),
                 "HUB_PARTITIONS": str(settings.partitions),
             }
@@ -86,8 +93,15 @@ class Services:
 async def run_demo(
     settings: HubSettings, *, rate: float, duration_s: float | None, console: Console
 ) -> int:
-    specs = hub_topics(slugs(), load_desks(settings.desks), partitions=settings.partitions)
-    await ensure_topics(settings.kafka_bootstrap, specs, replication=settings.replication)
+    desks = load_desks(settings.desks)
+    specs = hub_topics(slugs(), desks, partitions=settings.partitions)
+    admin = access_from(settings, principal=ADMIN_PRINCIPAL)
+    await ensure_topics(admin, specs, replication=settings.replication)
+    if settings.kafka_security == "mtls":
+        # first use: a certificate for every participant, and the broker's ACLs from the file
+        participants = load_participants()
+        issue_missing(settings.state_dir, participants)
+        await apply_participants(admin, settings.state_dir, participants, slugs(), desks)
     ensure_keys(settings.state_dir)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -123,15 +137,10 @@ async def _drive(
     services: Services,
     console: Console,
 ) -> int:
-    counter = OutputCounter(settings.kafka_bootstrap, specs)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        acks="all",
-        enable_idempotence=True,
-        max_request_size=MAX_RECORD,
-    )
+    # the operator's view reads every output; each network's gateway writes its own input
+    counter = OutputCounter(access_from(settings, principal=ADMIN_PRINCIPAL), specs)
+    gateways = Gateways(settings)
     await counter.start()
-    await producer.start()
     sent: dict[str, int] = {}
     polled = polled_slugs()
     started = time.monotonic()
@@ -150,13 +159,13 @@ async def _drive(
                 due = int(elapsed * rate) - sum(sent.values())
                 for _ in range(max(0, min(due, 1000))):
                     native = next(messages)
-                    await producer.send(native_in(native.network), native.value)
+                    await gateways.send(native.network, native.value)
                     sent[native.network] = sent.get(native.network, 0) + 1
                 counts = await counter.poll(timeout_ms=50)
                 if elapsed >= next_view:
                     live.update(render(counts, sent, elapsed, "running", polled))
                     next_view = elapsed + 0.5
-            await producer.flush()
+            await gateways.flush()
             status = "stopping: draining" if code == 0 else "a service stopped: see var/logs"
             drain_until = time.monotonic() + (5 if code == 0 else 0)
             while time.monotonic() < drain_until:
@@ -165,6 +174,33 @@ async def _drive(
             counts = await counter.poll(timeout_ms=250)
             live.update(render(counts, sent, time.monotonic() - started, "stopped", polled))
     finally:
-        await producer.stop()
+        await gateways.stop()
         await counter.stop()
     return code
+
+
+class Gateways:
+    """One producer per network, each connected as that network's gateway."""
+
+    def __init__(self, settings: HubSettings) -> None:
+        self.settings = settings
+        self.producers: dict[str, AIOKafkaProducer] = {}
+
+    async def send(self, network: str, value: bytes) -> None:
+        producer = self.producers.get(network)
+        if producer is None:
+            access = access_from(self.settings, principal=gateway_principal(network))
+            producer = clients.producer(
+                access, acks="all", enable_idempotence=True, max_request_size=MAX_RECORD
+            )
+            await producer.start()
+            self.producers[network] = producer
+        await producer.send(native_in(network), value)
+
+    async def flush(self) -> None:
+        for producer in self.producers.values():
+            await producer.flush()
+
+    async def stop(self) -> None:
+        for producer in self.producers.values():
+            await producer.stop()

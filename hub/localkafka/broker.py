@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import ssl
 import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from hub.access.principals import ADMIN_PRINCIPAL, NODE_PRINCIPAL
 from hub.localkafka.errors import (
     BrokerExitedError,
     BrokerStartTimeoutError,
     BrokerStopError,
     PortInUseError,
 )
+from hub.localkafka.identity import NodeIdentity, client_context, ensure_node_identity
 from hub.localkafka.jarinfo import kafka_version_in
 from hub.localkafka.jars import classpath, fetch_jars
 from hub.localkafka.locks import file_lock
@@ -41,8 +44,11 @@ Progress = Callable[[str], None]
 class BrokerStatus:
     running: bool
     pid: int | None
-    bootstrap: str
+    bootstrap: str  # the mTLS listener
     state_dir: Path
+    scram_bootstrap: str = ""
+    #: the plaintext loopback listener, when the broker was started with --insecure-local
+    local_bootstrap: str | None = None
 
 
 class LocalKafka:
@@ -65,11 +71,22 @@ class LocalKafka:
     def status(self) -> BrokerStatus:
         pid = read_pid(self.paths.pid_file)
         running = pid is not None and is_broker_process(pid, self.paths.server_properties)
+        if not running:
+            return BrokerStatus(
+                running=False,
+                pid=None,
+                bootstrap=self.settings.bootstrap,
+                state_dir=self.paths.root.parent,
+                scram_bootstrap=self.settings.scram_bootstrap,
+                local_bootstrap=self.settings.local_bootstrap,
+            )
         return BrokerStatus(
-            running=running,
-            pid=pid if running else None,
-            bootstrap=self._recorded_bootstrap() if running else self.settings.bootstrap,
+            running=True,
+            pid=pid,
+            bootstrap=self._recorded_bootstrap("MTLS") or self.settings.bootstrap,
             state_dir=self.paths.root.parent,
+            scram_bootstrap=self._recorded_bootstrap("SCRAM") or self.settings.scram_bootstrap,
+            local_bootstrap=self._recorded_bootstrap("LOCAL"),
         )
 
     def start(
@@ -89,7 +106,7 @@ class LocalKafka:
             java = find_java()
             self.fetch(progress)
             jars = classpath(self.jars)
-            self._write_config()
+            identity = self._write_config()
             if progress is not None and not self.paths.formatted_marker.is_file():
                 progress(f"formatting {self.paths.data_dir}")
             ensure_formatted(java, jars, self.paths)
@@ -109,7 +126,7 @@ class LocalKafka:
                 exit_with_parent=exit_with_parent,
             )
             write_pid(self.paths.pid_file, self._child.pid)
-            self._wait_ready(self._child)
+            self._wait_ready(self._child, client_context(identity.admin))
             return self.status()
 
     def stop(self) -> bool:
@@ -123,7 +140,7 @@ class LocalKafka:
             if pid is None or not is_broker_process(pid, self.paths.server_properties):
                 remove_pid(self.paths.pid_file)
                 return False
-            host, port = self._recorded_address()
+            host, port = self._recorded_address() or (self.settings.host, self.settings.port)
             child = self._child if self._child is not None and self._child.pid == pid else None
             if not terminate_group(pid, timeout=self.settings.stop_timeout_s, child=child):
                 raise BrokerStopError(f"broker pid {pid} survived SIGKILL")
@@ -138,38 +155,51 @@ class LocalKafka:
         pid = self.status().pid
         return None if pid is None else kafka_version_in(classpath_of(pid))
 
-    def _write_config(self) -> None:
+    def _write_config(self) -> NodeIdentity:
         # the broker's files hold every case: readable by the user that runs it only
-        for folder in (self.paths.data_dir, self.paths.logs_dir):
+        for folder in (self.paths.root, self.paths.data_dir, self.paths.logs_dir):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             folder.chmod(0o700)
+        identity = ensure_node_identity(
+            self.settings.state_dir, self.paths.root, self.settings.host
+        )
         text = render_server_properties(
             node_id=self.settings.node_id,
             host=self.settings.host,
             broker_port=self.settings.port,
+            scram_port=self.settings.scram_port,
             controller_port=self.settings.controller_port,
             log_dirs=self.paths.data_dir,
+            keystore=identity.keystore,
+            truststore=identity.truststore,
+            super_users=[NODE_PRINCIPAL, ADMIN_PRINCIPAL, *self.settings.extra_super_users],
+            local_port=self.settings.local_port if self.settings.insecure_local else None,
         )
         self.paths.server_properties.write_text(text, encoding="utf-8")
+        return identity
 
     def _check_ports_free(self) -> None:
         host = self.settings.host
-        for option, port in (
+        ports = [
             ("--port", self.settings.port),
             ("--controller-port", self.settings.controller_port),
-        ):
+            ("--scram-port", self.settings.scram_port),
+        ]
+        if self.settings.insecure_local:
+            ports.append(("--local-port", self.settings.local_port))
+        for option, port in ports:
             if not port_is_free(host, port):
                 raise PortInUseError(
                     f"{host}:{port} is already in use by another process; "
                     f"choose another port with {option}"
                 )
 
-    def _wait_ready(self, child: subprocess.Popen[bytes]) -> None:
+    def _wait_ready(self, child: subprocess.Popen[bytes], tls: ssl.SSLContext) -> None:
         host, port = self.settings.host, self.settings.port
         deadline = time.monotonic() + self.settings.start_timeout_s
         while True:
             try:
-                if probe(host, port, timeout=1.0).brokers:
+                if probe(host, port, timeout=1.0, tls=tls).brokers:
                     return
             except ProbeError:
                 pass
@@ -192,18 +222,17 @@ class LocalKafka:
                     f"{self.settings.start_timeout_s:.0f} s\n{self._log_tails()}"
                 )
 
-    def _recorded_address(self) -> tuple[str, int]:
+    def _recorded_address(self, listener: str | None = None) -> tuple[str, int] | None:
         """Where the running broker listens: its config file, not today's settings."""
         try:
             text = self.paths.server_properties.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return self.settings.host, self.settings.port
-        address = listener_address(parse_properties(text))
-        return address if address is not None else (self.settings.host, self.settings.port)
+            return None
+        return listener_address(parse_properties(text), listener)
 
-    def _recorded_bootstrap(self) -> str:
-        host, port = self._recorded_address()
-        return f"{host}:{port}"
+    def _recorded_bootstrap(self, listener: str) -> str | None:
+        address = self._recorded_address(listener)
+        return None if address is None else f"{address[0]}:{address[1]}"
 
     def _log_tails(self) -> str:
         return tails(self.paths.console_log, self.paths.server_log)

@@ -9,6 +9,7 @@ negotiation, and it reports the broker's supported API versions as they are.
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 from dataclasses import dataclass
 
@@ -128,9 +129,12 @@ def decode_metadata(payload: bytes, correlation_id: int) -> tuple[list[BrokerNod
     return brokers, reader.string()
 
 
-def probe(host: str, port: int, timeout: float = 2.0) -> ProbeResult:
-    """Ask the broker for its API versions, then for its metadata, on one connection."""
-    with _connect(host, port, timeout) as sock:
+def probe(
+    host: str, port: int, timeout: float = 2.0, tls: ssl.SSLContext | None = None
+) -> ProbeResult:
+    """Ask the broker for its API versions, then for its metadata, on one connection
+    (over TLS with ``tls``'s certificate on a TLS listener)."""
+    with _connect(host, port, timeout, tls) as sock:
         versions = decode_api_versions(
             _exchange(sock, API_VERSIONS, _API_VERSIONS_VERSION, 1, b""), 1
         )
@@ -143,23 +147,36 @@ def probe(host: str, port: int, timeout: float = 2.0) -> ProbeResult:
 
 
 def request(
-    host: str, port: int, api_key: int, api_version: int, body: bytes, timeout: float = 2.0
+    host: str,
+    port: int,
+    api_key: int,
+    api_version: int,
+    body: bytes,
+    timeout: float = 2.0,
+    tls: ssl.SSLContext | None = None,
 ) -> bytes:
     """Send one raw request on a fresh connection; the response after its correlation id.
 
     A broker that refuses the request version closes the connection: ProbeError.
     """
-    with _connect(host, port, timeout) as sock:
+    with _connect(host, port, timeout, tls) as sock:
         payload = _exchange(sock, api_key, api_version, 1, body)
     _check_correlation(_Reader(payload), 1)
     return payload[4:]
 
 
-def _connect(host: str, port: int, timeout: float) -> socket.socket:
+def _connect(host: str, port: int, timeout: float, tls: ssl.SSLContext | None) -> socket.socket:
     try:
-        return socket.create_connection((host, port), timeout=timeout)
+        sock = socket.create_connection((host, port), timeout=timeout)
     except OSError as exc:
         raise ProbeError(f"no Kafka answer on {host}:{port}: {exc}") from exc
+    if tls is None:
+        return sock
+    try:
+        return tls.wrap_socket(sock, server_hostname=host)
+    except OSError as exc:  # ssl.SSLError is an OSError
+        sock.close()
+        raise ProbeError(f"no TLS session with {host}:{port}: {exc}") from exc
 
 
 def _exchange(

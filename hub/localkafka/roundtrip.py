@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import TopicPartition
 
+from hub.access import clients
+from hub.access.clients import KafkaAccess
 from hub.localkafka.topics import create_topic
 
 ROUNDTRIP_TOPIC = "cca.broker.roundtrip.v1"
@@ -23,26 +24,28 @@ class RoundTrip:
     value: bytes | None
 
 
-async def roundtrip(bootstrap: str, payload: bytes, *, topic: str = ROUNDTRIP_TOPIC) -> RoundTrip:
+async def roundtrip(
+    access: KafkaAccess, payload: bytes, *, topic: str = ROUNDTRIP_TOPIC
+) -> RoundTrip:
     """Produce `payload` (idempotently, acknowledged by all replicas) and read it back.
 
     Callers bound it with `asyncio.timeout`: clients keep retrying a missing broker.
     """
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = clients.admin(access)
     await admin.start()
     try:
         await create_topic(admin, topic, partitions=1, config=_RETENTION, exist_ok=True)
     finally:
         await admin.close()
 
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = clients.producer(access, acks="all", enable_idempotence=True)
     await producer.start()
     try:
         sent = await producer.send_and_wait(topic, payload, key=b"roundtrip")
     finally:
         await producer.stop()
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = clients.consumer(access, enable_auto_commit=False)
     await consumer.start()
     try:
         partition = TopicPartition(topic, sent.partition)

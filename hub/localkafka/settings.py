@@ -27,8 +27,16 @@ class LocalKafkaSettings(BaseSettings):
     )
     version: str = Field(default_factory=pom_kafka_version, pattern=r"^\d+\.\d+\.\d+$")
     host: str = "127.0.0.1"
-    port: int = Field(default=9092, ge=1, le=65535)
+    port: int = Field(default=9092, ge=1, le=65535, description="mTLS listener")
     controller_port: int = Field(default=9093, ge=1, le=65535)
+    scram_port: int = Field(default=9094, ge=1, le=65535, description="SASL_SSL (SCRAM) listener")
+    insecure_local: bool = Field(
+        default=False, description="also listen in plaintext on loopback, on local_port"
+    )
+    local_port: int = Field(default=9095, ge=1, le=65535, description="plaintext listener")
+    #: principals beyond the node and the administrator that bypass the ACLs. Only the test
+    #: suite's broker uses it (``ANONYMOUS``: its plaintext clients are the tests themselves).
+    extra_super_users: tuple[str, ...] = ()
     node_id: int = Field(default=1, ge=0)
     heap_min_mb: int = Field(default=256, ge=64)
     heap_max_mb: int = Field(default=512, ge=64)
@@ -38,19 +46,32 @@ class LocalKafkaSettings(BaseSettings):
     @field_validator("host")
     @classmethod
     def _loopback_only(cls, host: str) -> str:
-        # The node listens without TLS or authentication: keep it off the network.
+        # Its CA and keys are this machine's, and --insecure-local is plaintext: loopback.
         if not ipaddress.ip_address(host).is_loopback:
             raise ValueError("the local broker listens on a loopback address only")
         return host
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.port == self.controller_port:
-            raise ValueError("port and controller_port must differ")
+        ports = [self.port, self.controller_port, self.scram_port]
+        if self.insecure_local:
+            ports.append(self.local_port)
+        if len(set(ports)) != len(ports):
+            raise ValueError("port, controller_port, scram_port and local_port must differ")
         if self.heap_min_mb > self.heap_max_mb:
             raise ValueError("heap_min_mb must not exceed heap_max_mb")
         return self
 
     @property
     def bootstrap(self) -> str:
+        """The mTLS listener."""
         return f"{self.host}:{self.port}"
+
+    @property
+    def scram_bootstrap(self) -> str:
+        return f"{self.host}:{self.scram_port}"
+
+    @property
+    def local_bootstrap(self) -> str | None:
+        """The plaintext loopback listener, when ``insecure_local`` opens it."""
+        return f"{self.host}:{self.local_port}" if self.insecure_local else None

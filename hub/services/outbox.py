@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from aiokafka import AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
+from hub.access import clients
+from hub.access.clients import KafkaAccess, access_from
 from hub.core.records import Batch, Outbound
 from hub.settings import HubSettings
 
@@ -24,7 +25,7 @@ class Outbox(Protocol):
 class TransactionalOutbox:
     def __init__(
         self,
-        bootstrap: str,
+        access: KafkaAccess,
         *,
         transactional_id: str,
         group_id: str,
@@ -32,8 +33,8 @@ class TransactionalOutbox:
         client_id: str = "cca-hub",
     ) -> None:
         self.group_id = group_id
-        self.producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap,
+        self.producer = clients.producer(
+            access,
             client_id=client_id,
             transactional_id=transactional_id,
             enable_idempotence=True,
@@ -75,7 +76,7 @@ def group_outbox(settings: HubSettings, group_id: str) -> TransactionalOutbox:
     the group plus the instance, so a restarted instance fences its crashed predecessor."""
     member = f"{group_id}-{settings.instance}"
     return TransactionalOutbox(
-        settings.kafka_bootstrap,
+        access_from(settings),
         transactional_id=member,
         group_id=group_id,
         transaction_timeout_ms=settings.transaction_timeout_ms,

@@ -8,12 +8,12 @@ import logging
 import signal
 from collections.abc import Sequence
 
-from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
 
 from adapters.sdk.polled import PolledAdapter
 from adapters.sdk.registry import get_adapter, slugs
+from hub.access.clients import access_from, faststream_broker
 from hub.ops.lag import GroupTopics, LagCollector, LagReader, hub_groups, merged
 from hub.ops.metrics import metrics
 from hub.ops.observability import HealthServer
@@ -33,8 +33,9 @@ class ServiceProcess:
         self, settings: HubSettings, *, router: bool, adapters: Sequence[str], name: str = "hub"
     ) -> None:
         self.settings = settings
-        self.broker = KafkaBroker(
-            settings.bootstrap_servers,
+        access = access_from(settings)
+        self.broker = faststream_broker(
+            access,
             client_id=f"{name}-{settings.instance}",
             allow_auto_create_topics=False,
             middlewares=[KafkaPrometheusMiddleware(registry=REGISTRY, app_name=name)],
@@ -56,7 +57,7 @@ class ServiceProcess:
         self._stop = asyncio.Event()
         lag_client = f"{name}-lag-{settings.instance}"
         self.lag = LagCollector(
-            lambda: LagReader(settings.bootstrap_servers, client_id=lag_client),
+            lambda: LagReader(access, client_id=lag_client),
             # every service reports every group: the lag still shows when its reader is down
             merged(
                 hub_groups(slugs()),

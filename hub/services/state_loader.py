@@ -12,11 +12,12 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from aiokafka import AIOKafkaConsumer
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.structs import TopicPartition
 
 from contract.topology import CANONICAL, CASE_STATE, SEEN_STATE
+from hub.access import clients
+from hub.access.clients import KafkaAccess
 from hub.core.poison import Poisoned, isolate
 from hub.core.records import Inbound
 from hub.core.state.cases import CaseDesks, decode_desks
@@ -37,13 +38,13 @@ class StateLog(Protocol):
 class KafkaStateLog:
     """The state topics on the broker, read ``read_committed`` without a consumer group."""
 
-    def __init__(self, bootstrap: str) -> None:
-        self.bootstrap = bootstrap
+    def __init__(self, access: KafkaAccess) -> None:
+        self.access = access
 
     async def replay(self, partitions: Sequence[tuple[str, int]]) -> AsyncIterator[list[Inbound]]:
         tps = [TopicPartition(t, p) for t, p in partitions]
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
+        consumer = clients.consumer(
+            self.access,
             group_id=None,
             enable_auto_commit=False,
             isolation_level="read_committed",
@@ -88,7 +89,7 @@ def _apply(record: Inbound, seen: SeenByPartition, cases: CaseDesks) -> None:
 
 
 async def load_state(
-    log: StateLog | str,
+    log: StateLog | KafkaAccess,
     partitions: Iterable[int],
     seen: SeenByPartition,
     cases: CaseDesks,
@@ -100,12 +101,12 @@ async def load_state(
     With ``mac``, a record without the router's MAC is refused (counted, logged, never
     applied): only what the router itself wrote decides what it routes. An unreadable
     record is refused the same way; it never stops the load. ``log`` may be given as the
-    broker's bootstrap servers."""
+    broker's access (:class:`KafkaAccess`)."""
     parts = sorted(set(partitions))
     loaded = Loaded()
     if not parts:
         return loaded
-    source = KafkaStateLog(log) if isinstance(log, str) else log
+    source = KafkaStateLog(log) if isinstance(log, KafkaAccess) else log
     for p in parts:
         seen.drop(p)
         cases.drop(p)
@@ -131,13 +132,13 @@ class RouterStateListener(ConsumerRebalanceListener):  # type: ignore[misc]
 
     def __init__(
         self,
-        log: StateLog | str,
+        log: StateLog | KafkaAccess,
         seen: SeenByPartition,
         cases: CaseDesks,
         *,
         mac: StateMac | None = None,
     ) -> None:
-        self.log: StateLog = KafkaStateLog(log) if isinstance(log, str) else log
+        self.log: StateLog = KafkaStateLog(log) if isinstance(log, KafkaAccess) else log
         self.seen = seen
         self.cases = cases
         self.mac = mac

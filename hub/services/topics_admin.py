@@ -6,11 +6,12 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import for_code
 from aiokafka.structs import TopicPartition
 
+from hub.access import clients
+from hub.access.clients import KafkaAccess
 from hub.topics import TopicSpec
 
 TOPIC_ALREADY_EXISTS = 36
@@ -33,7 +34,7 @@ def _with_size_limit(spec: TopicSpec) -> dict[str, str]:
 
 
 async def ensure_topics(
-    bootstrap: str, specs: Sequence[TopicSpec], *, replication: int = 1, timeout_s: float = 60
+    access: KafkaAccess, specs: Sequence[TopicSpec], *, replication: int = 1, timeout_s: float = 60
 ) -> list[Created]:
     """Create every missing topic and wait until every partition answers as its leader.
 
@@ -41,7 +42,7 @@ async def ensure_topics(
     consumer started in between logs "Failed fetch offsets … NotLeaderForPartitionError"
     and retries. Asking each partition for its end offset (which retries quietly) closes
     that window, so services started after this see ready topics."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="cca-hub-topics")
+    admin = clients.admin(access, client_id="cca-hub-topics")
     await admin.start()
     try:
         async with asyncio.timeout(timeout_s):
@@ -60,16 +61,14 @@ async def ensure_topics(
                     )
                 out.append(Created(error["topic"], code == 0))
             leaders = await _wait_for_leaders(admin, [s.name for s in specs])
-            await _wait_until_served(bootstrap, leaders)
+            await _wait_until_served(access, leaders)
             return out
     finally:
         await admin.close()
 
 
-async def _wait_until_served(bootstrap: str, partitions: list[TopicPartition]) -> None:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, client_id="cca-hub-topics", enable_auto_commit=False
-    )
+async def _wait_until_served(access: KafkaAccess, partitions: list[TopicPartition]) -> None:
+    consumer = clients.consumer(access, client_id="cca-hub-topics", enable_auto_commit=False)
     await consumer.start()
     try:
         await consumer.end_offsets(partitions)

@@ -21,6 +21,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
+from hub.access.clients import access_from
 from hub.core.records import Inbound
 from hub.services.outbox import Outbox, group_outbox
 from hub.services.state_loader import KafkaStateLog, StateLog
@@ -152,7 +153,7 @@ class KafkaTransport:
         return group_outbox(self.settings, group_id)
 
     def state_log(self) -> StateLog:
-        return KafkaStateLog(self.settings.kafka_bootstrap)
+        return KafkaStateLog(access_from(self.settings))
 
     def partitions(self, subscriber: Subscriber, topic: str) -> int | None:
         consumer = getattr(subscriber, "consumer", None)

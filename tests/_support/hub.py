@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,23 +22,33 @@ from aiokafka.structs import TopicPartition
 
 from adapters.sdk import Translated, get_adapter, slugs, translate
 from contract.topology import ROUTER_DLQ, native_dlq, native_in, native_out
+from hub.access import clients
+from hub.access.clients import KafkaAccess
+from hub.access.participants import load_participants
+from hub.access.principals import ADMIN_PRINCIPAL
+from hub.access.provision import apply_participants, issue_missing
 from hub.core.desks import load_desks
 from hub.core.routing import Router
 from hub.keys.principals import signing_principals
 from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
+from hub.pki import pki_dir
 from hub.services.topics_admin import ensure_topics
 from hub.topics import hub_topics
+from tests._support.kafka import SecureKafka
 
 PARTITIONS = 4
 BIG = 26 * 1024 * 1024
 
 
-def hub_env(bootstrap: str, state_dir: Path) -> dict[str, str]:
+def hub_env(bootstrap: str, state_dir: Path, *, security: str = "plaintext") -> dict[str, str]:
+    """The services' environment; ``security="mtls"``: each connects with its own
+    certificate from ``<state_dir>/pki`` (see :func:`secure_hub`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env.update(
         {
             "HUB_KAFKA_BOOTSTRAP": bootstrap,
+            "HUB_KAFKA_SECURITY": security,
             "HUB_STATE_DIR": str(state_dir),
             "HUB_PARTITIONS": str(PARTITIONS),
             "HUB_TRANSACTION_TIMEOUT_MS": "10000",
@@ -48,10 +59,21 @@ def hub_env(bootstrap: str, state_dir: Path) -> dict[str, str]:
 
 
 async def prepare_hub(bootstrap: str, state_dir: Path) -> None:
-    """Keys for every network and every topic of the hub."""
+    """Keys for every network and every topic of the hub (on the plaintext listener)."""
     KeyStore(state_dir).ensure(signing_principals())
     specs = hub_topics(slugs(), load_desks(), partitions=PARTITIONS)
-    await ensure_topics(bootstrap, specs)
+    await ensure_topics(KafkaAccess.plaintext(bootstrap), specs)
+
+
+async def secure_hub(secure: SecureKafka, state_dir: Path) -> None:
+    """The hub as a real deployment has it: the session broker's CA copied into the hub's
+    state, a certificate for every participant of ``deploy/participants.toml``, and the
+    broker's ACLs applied from that file."""
+    shutil.copytree(pki_dir(secure.state_dir), pki_dir(state_dir), dirs_exist_ok=True)
+    participants = load_participants()
+    issue_missing(state_dir, participants)
+    admin = KafkaAccess.mtls(secure.bootstrap, state_dir, ADMIN_PRINCIPAL)
+    await apply_participants(admin, state_dir, participants, slugs(), load_desks())
 
 
 class ServiceProcess:
@@ -153,24 +175,37 @@ def expected_for(natives: Iterable[tuple[str, bytes]]) -> Expected:
     return out
 
 
-async def produce_natives(bootstrap: str, natives: Iterable[tuple[str, bytes]]) -> int:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        acks="all",
-        enable_idempotence=True,
-        max_request_size=BIG,
-        linger_ms=5,
-    )
-    await producer.start()
+async def produce_natives(
+    bootstrap: str,
+    natives: Iterable[tuple[str, bytes]],
+    *,
+    gateways: Callable[[str], KafkaAccess] | None = None,
+) -> int:
+    """Write each native message to its network's input topic: on the plaintext listener,
+    or with ``gateways``, as each network's own gateway (its access by network)."""
+    producers: dict[str, AIOKafkaProducer] = {}
+
+    async def producer_for(network: str) -> AIOKafkaProducer:
+        key = network if gateways is not None else ""
+        if key not in producers:
+            access = gateways(network) if gateways is not None else KafkaAccess.plaintext(bootstrap)
+            producers[key] = clients.producer(
+                access, acks="all", enable_idempotence=True, max_request_size=BIG, linger_ms=5
+            )
+            await producers[key].start()
+        return producers[key]
+
     count = 0
     try:
         futures = []
         for network, value in natives:
+            producer = await producer_for(network)
             futures.append(await producer.send(native_in(network), value))
             count += 1
         await asyncio.gather(*futures)
     finally:
-        await producer.stop()
+        for producer in producers.values():
+            await producer.stop()
     return count
 
 

@@ -2,6 +2,11 @@
 
 The session broker runs from the shared jar cache in its own temporary state
 folder on free ports, or `HUB_KAFKA_BOOTSTRAP` names a broker to use instead.
+It is the broker `hub broker start` runs (mTLS, SCRAM, the authorizer with no
+access unless an ACL grants it) plus the `--insecure-local` plaintext listener,
+on which the tests themselves are a super user: `kafka_bootstrap` is that
+listener, for tests about something other than access; `secure_kafka` gives the
+mTLS and SCRAM listeners and the broker's CA, for the tests that are.
 When no broker can be had, tests skip on a developer machine and fail in CI
 (`CI` set): a CI run must never pass by skipping its integration tests.
 """
@@ -13,6 +18,7 @@ import os
 import re
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, Protocol
 
@@ -20,6 +26,7 @@ import pytest
 import pytest_asyncio
 from aiokafka.admin import AIOKafkaAdminClient
 
+from hub.access.clients import KafkaAccess
 from hub.localkafka import LocalKafka, LocalKafkaError, LocalKafkaSettings
 from hub.localkafka.ports import free_ports
 from hub.localkafka.tools import find_java
@@ -27,7 +34,15 @@ from hub.localkafka.topics import create_topic, delete_topics
 
 BOOTSTRAP_ENV = "HUB_KAFKA_BOOTSTRAP"
 KAFKA_FIXTURES = frozenset(
-    {"kafka_jars", "local_kafka", "kafka_bootstrap", "kafka_admin", "topic_factory", "new_topic"}
+    {
+        "kafka_jars",
+        "local_kafka",
+        "kafka_bootstrap",
+        "kafka_admin",
+        "topic_factory",
+        "new_topic",
+        "secure_kafka",
+    }
 )
 _ADMIN_TIMEOUT_S = 30.0
 
@@ -49,11 +64,33 @@ def broker_unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-def broker_settings(state_dir: Path) -> LocalKafkaSettings:
-    """A broker of its own: a private state folder and two free loopback ports;
-    the jar cache stays the shared one (`HUB_KAFKA_JARS_DIR` or the user cache)."""
-    port, controller_port = free_ports(2)
-    return LocalKafkaSettings(state_dir=state_dir, port=port, controller_port=controller_port)
+def broker_settings(state_dir: Path, *, tests_are_super: bool = True) -> LocalKafkaSettings:
+    """A broker of its own: a private state folder and four free loopback ports;
+    the jar cache stays the shared one (`HUB_KAFKA_JARS_DIR` or the user cache).
+    With ``tests_are_super`` the plaintext loopback listener is open and its
+    (anonymous) clients bypass the ACLs."""
+    port, controller_port, scram_port, local_port = free_ports(4)
+    return LocalKafkaSettings(
+        state_dir=state_dir,
+        port=port,
+        controller_port=controller_port,
+        scram_port=scram_port,
+        local_port=local_port,
+        insecure_local=tests_are_super,
+        extra_super_users=("ANONYMOUS",) if tests_are_super else (),
+    )
+
+
+@dataclass(frozen=True)
+class SecureKafka:
+    """The session broker's authenticated listeners and the folder of its CA."""
+
+    bootstrap: str  # mTLS
+    scram_bootstrap: str
+    state_dir: Path  # <state_dir>/pki holds the CA, hub.admin's and the node's certificates
+
+    def access(self, principal: str) -> KafkaAccess:
+        return KafkaAccess.mtls(self.bootstrap, self.state_dir, principal)
 
 
 def unique_topic_name(test_name: str) -> str:
@@ -92,9 +129,20 @@ def local_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKafka
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap(local_kafka: LocalKafka | None) -> str:
+    """The plaintext listener, on which tests bypass the ACLs."""
     if local_kafka is None:
         return os.environ[BOOTSTRAP_ENV]
-    return local_kafka.settings.bootstrap
+    bootstrap = local_kafka.settings.local_bootstrap
+    assert bootstrap is not None
+    return bootstrap
+
+
+@pytest.fixture(scope="session")
+def secure_kafka(local_kafka: LocalKafka | None) -> SecureKafka:
+    if local_kafka is None:
+        pytest.skip("the access tests need the session's own broker (its CA)")
+    settings = local_kafka.settings
+    return SecureKafka(settings.bootstrap, settings.scram_bootstrap, settings.state_dir)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -1,7 +1,8 @@
 """Crash safety on the real broker: with 20,000 native messages in flight, the router and the
 adapter service are killed (SIGKILL) several times at random moments and restarted. Every
 event reaches its desks exactly once, nothing is lost, and the dead-letter topics hold
-exactly the bad inputs."""
+exactly the bad inputs. The hub runs over mTLS with the ACLs of the participants file on,
+and each network's gateway writes its own messages."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from contract.topology import native_dlq
+from hub.access.clients import KafkaAccess
+from hub.access.principals import gateway_principal
 from hub.demo.traffic import traffic
 from tests._support.hub import (
     OutputReader,
@@ -21,7 +24,9 @@ from tests._support.hub import (
     output_ends,
     prepare_hub,
     produce_natives,
+    secure_hub,
 )
+from tests._support.kafka import SecureKafka
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 MESSAGES = 20_000
@@ -29,11 +34,12 @@ KILLS = 6
 
 
 async def test_killing_router_and_adapters_loses_nothing_and_duplicates_nothing(
-    kafka_bootstrap: str, tmp_path: Path
+    kafka_bootstrap: str, secure_kafka: SecureKafka, tmp_path: Path
 ) -> None:
     state = tmp_path / "state"
     await prepare_hub(kafka_bootstrap, state)
-    env = hub_env(kafka_bootstrap, state)
+    await secure_hub(secure_kafka, state)
+    env = hub_env(secure_kafka.bootstrap, state, security="mtls")
     stream = traffic(seed=2026, bad_ratio=0.02, tag=uuid.uuid4().hex)
     natives = [(n.network, n.value) for n in (next(stream) for _ in range(MESSAGES))]
     expected = expected_for(natives)
@@ -46,7 +52,13 @@ async def test_killing_router_and_adapters_loses_nothing_and_duplicates_nothing(
         try:
             for s in (router, adapters):
                 s.start()
-            await produce_natives(kafka_bootstrap, natives)
+            await produce_natives(
+                secure_kafka.bootstrap,
+                natives,
+                gateways=lambda n: KafkaAccess.mtls(
+                    secure_kafka.bootstrap, state, gateway_principal(n)
+                ),
+            )
             for s in (router, adapters):
                 await s.wait_ready()
             for kill in range(KILLS):

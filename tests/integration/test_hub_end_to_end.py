@@ -1,4 +1,7 @@
-"""The running hub on the real broker: native messages in, exactly the right desks out."""
+"""The running hub on the real broker, over mTLS with the ACLs of the participants file on:
+native messages in (each written by its own network's gateway), exactly the right desks
+out. The test reads the outputs on the session broker's plaintext listener, as an observer
+outside the ACLs."""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from contract.envelope.binary import header_attributes
 from contract.envelope.sealing import verify_wire
 from contract.signing import canonical_json
 from contract.topology import native_dlq, native_out
+from hub.access.clients import KafkaAccess
+from hub.access.principals import gateway_principal
 from hub.core.dlq import read_reason
 from hub.demo.traffic import traffic
 from hub.keys.store import KeyStore
@@ -32,25 +37,30 @@ from tests._support.hub import (
     prepare_hub,
     produce_natives,
     read_outputs,
+    secure_hub,
 )
+from tests._support.kafka import SecureKafka
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_native_messages_reach_exactly_their_desks_signed_and_answered(
-    kafka_bootstrap: str, tmp_path: Path
+    kafka_bootstrap: str, secure_kafka: SecureKafka, tmp_path: Path
 ) -> None:
     state = tmp_path / "state"
     await prepare_hub(kafka_bootstrap, state)
+    await secure_hub(secure_kafka, state)
     with running_feed() as feed:
         publish_notices(feed, "RED", [red_detail(f"2026/9{i:04d}") for i in range(5)], 160)
         publish_notices(feed, "YELLOW", [yellow_detail("2026/80001")], 160)
         publish_notices(feed, "UN", [], 160)
-        await _run(kafka_bootstrap, state, tmp_path, feed)
+        await _run(kafka_bootstrap, secure_kafka, state, tmp_path, feed)
 
 
-async def _run(kafka_bootstrap: str, state: Path, tmp_path: Path, feed) -> None:  # type: ignore[no-untyped-def]
-    env = hub_env(kafka_bootstrap, state)
+async def _run(
+    kafka_bootstrap: str, secure: SecureKafka, state: Path, tmp_path: Path, feed
+) -> None:  # type: ignore[no-untyped-def]
+    env = hub_env(secure.bootstrap, state, security="mtls")
     env.update({"HUB_INTERPOL_URL": feed.base_url, "HUB_INTERPOL_INTERVAL_S": "1"})
     stream = traffic(seed=7, bad_ratio=0.1, tag=uuid.uuid4().hex)
     natives = [(n.network, n.value) for n in _take(stream, 120)]
@@ -74,7 +84,11 @@ async def _run(kafka_bootstrap: str, state: Path, tmp_path: Path, feed) -> None:
             s.start()
         for s in services:
             await s.wait_ready()
-        await produce_natives(kafka_bootstrap, natives)
+        await produce_natives(
+            secure.bootstrap,
+            natives,
+            gateways=lambda n: KafkaAccess.mtls(secure.bootstrap, state, gateway_principal(n)),
+        )
 
         def complete(landed) -> bool:  # type: ignore[no-untyped-def]
             return (

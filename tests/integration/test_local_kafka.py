@@ -4,6 +4,7 @@ acknowledged message, in order per partition, and stops completely."""
 from __future__ import annotations
 
 import asyncio
+import ssl
 import struct
 import subprocess
 import sys
@@ -13,12 +14,15 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from hub.access.principals import ADMIN_PRINCIPAL
 from hub.localkafka import LocalKafka
+from hub.localkafka.identity import client_context
 from hub.localkafka.paths import pom_kafka_version
 from hub.localkafka.pidfile import process_alive
 from hub.localkafka.ports import port_accepts, port_is_free
 from hub.localkafka.probe import API_PRODUCE, ProbeError, probe, request
 from hub.localkafka.process import wait_gone
+from hub.pki import Authority, pki_dir
 from tests._support.kafka import TopicFactory, broker_settings
 
 pytestmark = pytest.mark.kafka
@@ -124,7 +128,7 @@ def test_a_second_broker_stops_completely_and_leaves_the_first_running(
     try:
         assert pid is not None
         assert process_alive(pid)
-        assert probe(host, port).brokers
+        assert probe(host, port, tls=_admin_tls(second)).brokers
     finally:
         stopped = second.stop()
 
@@ -137,7 +141,13 @@ def test_a_second_broker_stops_completely_and_leaves_the_first_running(
     if local_kafka is not None:
         first_host, first_port = _address(local_kafka.settings.bootstrap)
         assert local_kafka.status().running
-        assert probe(first_host, first_port).brokers
+        assert probe(first_host, first_port, tls=_admin_tls(local_kafka)).brokers
+
+
+def _admin_tls(kafka: LocalKafka) -> ssl.SSLContext:
+    """The administrator's TLS identity on ``kafka``'s mTLS listener."""
+    files = Authority(pki_dir(kafka.settings.state_dir)).files(ADMIN_PRINCIPAL)
+    return client_context(files)
 
 
 _STARTER = """

@@ -419,6 +419,7 @@ async def hub_status(bootstrap: str) -> dict[str, Any]:
         bootstrap,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "HUB_KAFKA_SECURITY": "plaintext"},  # the suite's plaintext listener
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert proc.returncode == 0, err.decode()

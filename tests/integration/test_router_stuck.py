@@ -19,6 +19,7 @@ from aiokafka.structs import TopicPartition
 
 from contract.envelope.binary import header_attributes
 from contract.topology import desk_topic
+from hub.access.clients import KafkaAccess
 from hub.core.desks import load_desks
 from hub.services.topics_admin import ensure_topics
 from hub.topics import hub_topics
@@ -124,7 +125,9 @@ async def test_a_router_stuck_on_a_missing_topic_turns_not_ready_with_the_reason
         assert body["checks"]["router"] is False  # type: ignore[index]
 
         specs = hub_topics(["refco"], load_desks(), partitions=PARTITIONS)
-        await ensure_topics(kafka_bootstrap, [s for s in specs if s.name == desk_topic(DESK)])
+        await ensure_topics(
+            KafkaAccess.plaintext(kafka_bootstrap), [s for s in specs if s.name == desk_topic(DESK)]
+        )
 
         # a transaction held open past its timeout is aborted by the broker and its
         # producer fenced: the router then exits (code 3) for its supervisor to restart

@@ -16,6 +16,7 @@ from aiokafka.structs import TopicPartition
 from adapters.sdk import slugs
 from contract.signing import Signer
 from contract.topology import native_in
+from hub.access.clients import KafkaAccess
 from hub.core.desks import load_desks
 from hub.core.records import Headers, Inbound
 from hub.keys.store import KeyStore
@@ -158,7 +159,7 @@ class KafkaTier:
         has just committed shows as lag of the next one), then until the reader has read
         up to the end of every topic."""
         deadline = time.monotonic() + timeout
-        reader = LagReader(self.bootstrap, client_id="cca-tests-settle")
+        reader = LagReader(KafkaAccess.plaintext(self.bootstrap), client_id="cca-tests-settle")
         await reader.start()
         try:
             quiet = 0

@@ -78,8 +78,28 @@ def test_the_cluster_is_three_kraft_nodes_of_the_local_brokers_kafka_version() -
         assert props["process.roles"] == "broker,controller"
         voters = dict(v.split("@") for v in props["controller.quorum.voters"].split(","))
         assert sorted(h.split(":")[0] for h in voters.values()) == sorted(nodes)
-        assert props["advertised.listeners"] == f"PLAINTEXT://{name}:9092"
-        assert any(v.endswith(":/var/lib/kafka/data") for v in service["volumes"])
+        assert props["advertised.listeners"] == f"MTLS://{name}:9092,SCRAM://{name}:9094"
+        assert any(str(v).endswith(":/var/lib/kafka/data") for v in service["volumes"])
+
+
+def test_every_node_admits_only_the_federations_principals_and_enforces_acls() -> None:
+    for name, service in kafka_nodes().items():
+        props = broker_properties(service["environment"])
+        protocols = dict(p.split(":") for p in props["listener.security.protocol.map"].split(","))
+        listeners = [entry.split("://")[0] for entry in props["listeners"].split(",")]
+        assert {protocols[n] for n in listeners} <= {"SSL", "SASL_SSL"}, name
+        assert props["ssl.client.auth"] == "required"
+        assert props["authorizer.class.name"].endswith("StandardAuthorizer")
+        assert props["allow.everyone.if.no.acl.found"] == "false"
+        assert props["ssl.keystore.location"].endswith(f"/{name}.keystore.pem")
+        assert props["listener.name.scram.scram-sha-512.sasl.jaas.config"].startswith(
+            "org.apache.kafka.common.security.scram.ScramLoginModule"
+        )
+        supers = set(props["super.users"].split(";"))
+        assert supers == {f"User:{n}" for n in kafka_nodes()} | {"User:hub.admin"}
+    hub_env = {name: s.get("environment", {}) for name, s in hub_services().items()}
+    assert all(env.get("HUB_KAFKA_SECURITY") == "mtls" for env in hub_env.values())
+    assert hub_services()["acl"]["command"][:2] == ["acl", "apply"]
 
 
 def test_every_node_keeps_an_acknowledged_write_on_two_replicas_and_never_elects_a_laggard() -> (

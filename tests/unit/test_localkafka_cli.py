@@ -40,17 +40,12 @@ def test_start_without_java_fails_with_an_install_hint(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     monkeypatch.delenv("JAVA_HOME", raising=False)
-    port, controller_port = (str(p) for p in free_ports(2))
+    port, controller_port, scram_port = (str(p) for p in free_ports(3))
     result = runner.invoke(
         app,
         [
-            "start",
-            "--state-dir",
-            str(tmp_path),
-            "--port",
-            port,
-            "--controller-port",
-            controller_port,
+            *("start", "--state-dir", str(tmp_path), "--port", port),
+            *("--controller-port", controller_port, "--scram-port", scram_port),
         ],
     )
     assert result.exit_code == 1
@@ -58,7 +53,7 @@ def test_start_without_java_fails_with_an_install_hint(
 
 
 def test_start_on_a_port_someone_else_listens_on_names_the_port(tmp_path: Path) -> None:
-    (controller_port,) = free_ports(1)
+    controller_port, scram_port = free_ports(2)
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
         result = runner.invoke(
@@ -66,6 +61,7 @@ def test_start_on_a_port_someone_else_listens_on_names_the_port(tmp_path: Path) 
             [
                 *("start", "--state-dir", str(tmp_path)),
                 *("--port", str(port), "--controller-port", str(controller_port)),
+                *("--scram-port", str(scram_port)),
             ],
         )
     assert result.exit_code == 1

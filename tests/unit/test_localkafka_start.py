@@ -40,12 +40,13 @@ def stand_in_java(java_home: Path, data_dir: Path, broker: str) -> None:
 
 @pytest.fixture
 def kafka(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LocalKafka:
-    port, controller_port = free_ports(2)
+    port, controller_port, scram_port = free_ports(3)
     settings = LocalKafkaSettings(
         state_dir=tmp_path / "state",
         jars_dir=tmp_path / "jars",
         port=port,
         controller_port=controller_port,
+        scram_port=scram_port,
         start_timeout_s=1.0,
         stop_timeout_s=5.0,
     )

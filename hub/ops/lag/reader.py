@@ -4,19 +4,22 @@ right even when the service that should read is down: that is when it matters.""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import GroupCoordinatorNotAvailableError, TopicAuthorizationFailedError
 from aiokafka.structs import TopicPartition
 
+from hub.access import clients
+from hub.access.clients import KafkaAccess
 from hub.ops.lag.arithmetic import Bounds, PartitionLag, partition_lags, to_settle
 from hub.ops.lag.groups import GroupTopics
 
 SETTLE_TIMEOUT_S = 2.0
 GROUP_PREFIX = "cca-"
+_COORDINATOR_ATTEMPTS = 5
 
 
 class LagSource(Protocol):
@@ -32,18 +35,17 @@ class LagReader:
 
     def __init__(
         self,
-        bootstrap: str | Sequence[str],
+        access: KafkaAccess,
         *,
         client_id: str = "cca-hub-lag",
         request_timeout_ms: int = 10_000,
     ) -> None:
-        servers = [bootstrap] if isinstance(bootstrap, str) else list(bootstrap)
-        self.bootstrap = ",".join(servers)
-        self.admin = AIOKafkaAdminClient(
-            bootstrap_servers=servers, client_id=client_id, request_timeout_ms=request_timeout_ms
+        self.bootstrap = access.bootstrap
+        self.admin = clients.admin(
+            access, client_id=client_id, request_timeout_ms=request_timeout_ms
         )
-        self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=servers,
+        self.consumer = clients.consumer(
+            access,
             client_id=client_id,
             group_id=None,
             isolation_level="read_committed",
@@ -52,6 +54,8 @@ class LagReader:
             max_partition_fetch_bytes=1024 * 1024,
         )
         self._settled: dict[tuple[TopicPartition, int, int], int] = {}
+        #: topics this principal may not read (learnt from the broker's refusals)
+        self.unreadable: set[str] = set()
 
     async def start(self) -> None:
         await self.admin.start()
@@ -99,13 +103,31 @@ class LagReader:
 
     async def committed_topics(self, group: str) -> tuple[str, ...]:
         """The topics a group has committed offsets on, for a group the plan does not know."""
-        found = await self.admin.list_consumer_group_offsets(group)
+        found = await self._group_offsets(group)
         return tuple(sorted({tp.topic for tp in found}))
+
+    async def _group_offsets(
+        self, group: str, partitions: list[TopicPartition] | None = None
+    ) -> dict[TopicPartition, Any]:
+        """The group's commits. On a broker where no group has ever committed, the first
+        question creates the offsets topic and its coordinator is briefly unknown: asked
+        again (a few times, a second apart)."""
+        for attempt in range(_COORDINATOR_ATTEMPTS):
+            try:
+                found: dict[TopicPartition, Any] = await self.admin.list_consumer_group_offsets(
+                    group, partitions=partitions
+                )
+                return found
+            except GroupCoordinatorNotAvailableError:
+                if attempt + 1 == _COORDINATOR_ATTEMPTS:
+                    raise
+                await asyncio.sleep(1.0)
+        raise AssertionError("unreachable")
 
     async def committed(
         self, group: str, tps: Sequence[TopicPartition]
     ) -> dict[TopicPartition, int | None]:
-        found = await self.admin.list_consumer_group_offsets(group, partitions=list(tps))
+        found = await self._group_offsets(group, list(tps))
         out: dict[TopicPartition, int | None] = dict.fromkeys(tps)
         for tp, meta in found.items():
             out[tp] = int(meta.offset) if meta.offset >= 0 else None
@@ -116,6 +138,7 @@ class LagReader:
     ) -> dict[TopicPartition, int]:
         """Records a ``read_committed`` reader gets in each [from, to) range. Ranges not
         read to their end within the timeout are left out."""
+        ranges = {tp: r for tp, r in ranges.items() if tp.topic not in self.unreadable}
         if not ranges:
             return {}
         consumer = self.consumer
@@ -127,7 +150,16 @@ class LagReader:
             pending = set(ranges)
             deadline = time.monotonic() + timeout_s
             while pending and time.monotonic() < deadline:
-                fetched = await consumer.getmany(*pending, timeout_ms=100)
+                try:
+                    fetched = await consumer.getmany(*pending, timeout_ms=100)
+                except TopicAuthorizationFailedError as denied:
+                    # this principal may describe the topic, not read it: its lag is the
+                    # offset gap (a commit marker too many per transaction at most)
+                    self.unreadable |= _denied_topics(denied, pending)
+                    pending = {tp for tp in pending if tp.topic not in self.unreadable}
+                    for tp in [tp for tp in counts if tp.topic in self.unreadable]:
+                        del counts[tp]
+                    continue
                 for tp, records in fetched.items():
                     counts[tp] += sum(1 for r in records if r.offset < ranges[tp][1])
                 for tp in list(pending):
@@ -190,3 +222,19 @@ class LagReader:
             known[(tp, *unread[tp])] = n
         self._settled = known
         return partition_lags(committed, bounds, known)
+
+
+def _denied_topics(
+    error: TopicAuthorizationFailedError, asked: Iterable[TopicPartition]
+) -> set[str]:
+    """The topics a refusal names; every topic asked for when it names none."""
+    named: set[str] = set()
+    for arg in error.args:
+        named |= (
+            {arg}
+            if isinstance(arg, str)
+            else {str(a) for a in arg}
+            if isinstance(arg, set | list | tuple)
+            else set()
+        )
+    return named or {tp.topic for tp in asked}
