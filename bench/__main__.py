@@ -29,7 +29,14 @@ def _run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"unknown variant(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
+    from bench.access import SECURITIES
+
+    securities = [s.strip() for s in args.security.split(",") if s.strip()]
+    if not securities or any(s not in SECURITIES for s in securities):
+        print(f"--security: choose from {', '.join(SECURITIES)}", file=sys.stderr)
+        return 2
     options = Options(
+        securities=securities,
         messages=args.messages or (SMOKE_MESSAGES if args.smoke else FULL_MESSAGES),
         latency_s=args.latency_s or (SMOKE_LATENCY_S if args.smoke else 10.0),
         partitions=args.partitions,
@@ -46,7 +53,16 @@ def _run(args: argparse.Namespace) -> int:
         chart.draw([result], args.out.with_suffix(".png"))
     print(
         json.dumps(
-            {"results": str(args.out), "ratios": result["ratios"], "targets": result["targets"]},
+            {
+                "results": str(args.out),
+                "ratios": result["ratios"],
+                "targets": result["targets"],
+                "security": {
+                    k: v
+                    for k, v in result["security"].items()  # type: ignore[attr-defined]
+                    if k != "variants"
+                },
+            },
             ensure_ascii=False,
         )
     )
@@ -78,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--variants", help="comma-separated subset, in order")
     run.add_argument("--partitions", type=int, default=6)
     run.add_argument("--bootstrap", help="use this broker instead of starting one")
+    run.add_argument(
+        "--security",
+        default="plaintext",
+        help="comma-separated modes measured in turn on the same broker: plaintext, mtls "
+        "(default plaintext; 'plaintext,mtls' gives the cost of TLS)",
+    )
     run.add_argument(
         "--profile",
         action="store_true",

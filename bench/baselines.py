@@ -35,6 +35,9 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord, TopicPartition
 
+from bench.access import bench_access
+from hub.access import clients
+
 BIG = 26 * 1024 * 1024
 BATCH = 1000
 LINGER_MS = 5
@@ -45,8 +48,8 @@ BATCH_BYTES = 1024 * 1024
 
 
 def _producer(bootstrap: str, transactional_id: str | None = None) -> AIOKafkaProducer:
-    return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+    return clients.producer(
+        bench_access(bootstrap),
         acks="all",
         enable_idempotence=True,
         linger_ms=LINGER_MS,
@@ -99,9 +102,9 @@ async def _send_batches(
 
 
 async def raw(args: argparse.Namespace) -> None:
-    consumer = AIOKafkaConsumer(
+    consumer = clients.consumer(
+        bench_access(args.bootstrap),
         args.source,
-        bootstrap_servers=args.bootstrap,
         group_id=args.group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -126,9 +129,9 @@ async def raw(args: argparse.Namespace) -> None:
 
 
 async def raw_txn(args: argparse.Namespace) -> None:
-    consumer = AIOKafkaConsumer(
+    consumer = clients.consumer(
+        bench_access(args.bootstrap),
         args.source,
-        bootstrap_servers=args.bootstrap,
         group_id=args.group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -157,10 +160,8 @@ async def _body(msg: object) -> object:
 
 
 async def faststream(args: argparse.Namespace, *, batch: bool) -> None:
-    from faststream.kafka import KafkaBroker
-
-    broker = KafkaBroker(
-        args.bootstrap,
+    broker = clients.faststream_broker(
+        bench_access(args.bootstrap),
         acks="all",
         enable_idempotence=True,
         max_request_size=BIG,

@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import CoordinatorLoadInProgressError, GroupCoordinatorNotAvailableError
 from aiokafka.structs import TopicPartition
 
+from bench.access import bench_access
+from hub.access import clients
 from hub.services.topics_admin import ensure_topics
 from hub.topics import TopicSpec
 
@@ -42,13 +43,13 @@ class Landed:
 
 
 async def create_topics(bootstrap: str, names: Iterable[str], partitions: int) -> None:
-    await ensure_topics(bootstrap, [TopicSpec(name, partitions) for name in names])
+    await ensure_topics(bench_access(bootstrap), [TopicSpec(name, partitions) for name in names])
 
 
 @asynccontextmanager
 async def _consumer(bootstrap: str, **config: object) -> AsyncIterator[AIOKafkaConsumer]:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **config
+    consumer = clients.consumer(
+        bench_access(bootstrap), group_id=None, enable_auto_commit=False, **config
     )
     await consumer.start()
     try:
@@ -59,7 +60,7 @@ async def _consumer(bootstrap: str, **config: object) -> AsyncIterator[AIOKafkaC
 
 async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPartition]:
     """The partitions each topic really has (a shared broker may hold older topics)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="cca-bench")
+    admin = clients.admin(bench_access(bootstrap), client_id="cca-bench")
     await admin.start()
     try:
         described = await admin.describe_topics(sorted(set(topics)))
@@ -85,13 +86,13 @@ class OffsetWatch:
 
     def __init__(self, bootstrap: str) -> None:
         self.bootstrap = bootstrap
-        self.admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="cca-bench")
-        self.stable = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, group_id=None, isolation_level="read_committed"
+        self.admin = clients.admin(bench_access(bootstrap), client_id="cca-bench")
+        self.stable = clients.consumer(
+            bench_access(bootstrap), group_id=None, isolation_level="read_committed"
         )
-        self.high = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-        self.reader = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap,
+        self.high = clients.consumer(bench_access(bootstrap), group_id=None)
+        self.reader = clients.consumer(
+            bench_access(bootstrap),
             group_id=None,
             isolation_level="read_committed",
             enable_auto_commit=False,
@@ -142,8 +143,8 @@ async def write(
     bootstrap: str, records: Iterable[Outgoing], *, timestamps_ms: Iterable[int] | None = None
 ) -> int:
     """Write records as fast as the broker takes them (``acks=all``, idempotent)."""
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+    producer = clients.producer(
+        bench_access(bootstrap),
         acks="all",
         enable_idempotence=True,
         linger_ms=5,

@@ -14,12 +14,12 @@ import math
 import time
 from dataclasses import asdict, dataclass, field
 
-from aiokafka import AIOKafkaConsumer
-
+from bench.access import bench_access
 from bench.children import Child, child_env
 from bench.drain import BENCH, BROKER
 from bench.loadgen import save
 from bench.variants.base import RunContext, Target
+from hub.access import clients
 
 LOADGEN = "loadgen"
 STARTUP_S = 2.5  # the generator's imports and connection, before the first message is due
@@ -78,8 +78,8 @@ async def measure(
     save(path, messages)
 
     tps = await target.outputs(ctx)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=ctx.bootstrap,
+    consumer = clients.consumer(
+        bench_access(ctx.bootstrap),
         group_id=None,
         enable_auto_commit=False,
         isolation_level="read_committed",

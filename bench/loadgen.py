@@ -19,7 +19,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from aiokafka import AIOKafkaProducer
+from bench.access import bench_access
+from hub.access import clients
 
 Message = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 BIG = 26 * 1024 * 1024
@@ -37,8 +38,8 @@ def load(path: Path) -> list[Message]:
 async def generate(
     bootstrap: str, messages: Sequence[Message], start_at: float, rate: float
 ) -> dict[str, float]:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+    producer = clients.producer(
+        bench_access(bootstrap),
         acks="all",
         enable_idempotence=True,
         max_request_size=BIG,

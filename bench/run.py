@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from bench import access as bench_access
 from bench import corpus as corpus_module
 from bench.cpu import CpuSampler
 from bench.drain import BENCH, BROKER, Throughput, drain
@@ -25,8 +26,8 @@ from bench.latency import Latency, measure
 from bench.variants import VARIANTS, make
 from bench.variants.base import RunContext, Target
 from bench.variants.passthrough import PassthroughTarget
-from hub.localkafka import LocalKafka, LocalKafkaSettings
-from hub.localkafka.ports import free_ports
+from hub.localkafka import LocalKafka
+from hub.localkafka.settings import private_broker
 
 LOADS = (0.5, 0.8)
 WARM_UP_MESSAGES = 20_000
@@ -44,6 +45,10 @@ class Options:
     smoke: bool = False
     #: keep the run's files (logs, broker state) here instead of a temporary folder
     workdir: Path | None = None
+    #: how every client connects, each mode measured in turn on the same broker:
+    #: ``plaintext`` (the loopback listener) and ``mtls`` (the hub's services as their own
+    #: principals with the ACLs on; the baselines as the administrator)
+    securities: Sequence[str] = ("plaintext",)
 
 
 def loadavg() -> list[float]:
@@ -52,11 +57,9 @@ def loadavg() -> list[float]:
 
 @contextmanager
 def own_broker(state_dir: Path) -> Iterator[LocalKafka]:
-    """A broker of the run's own: private state folder, free ports, the shared jar cache."""
-    port, controller_port = free_ports(2)
-    kafka = LocalKafka(
-        LocalKafkaSettings(state_dir=state_dir, port=port, controller_port=controller_port)
-    )
+    """A broker of the run's own: private state folder, free ports, the shared jar cache;
+    its mTLS listener, and a plaintext loopback one whose clients bypass the ACLs."""
+    kafka = LocalKafka(private_broker(state_dir, anonymous_super_users=True))
     kafka.start(exit_with_parent=True)
     try:
         yield kafka
@@ -185,28 +188,38 @@ async def run(options: Options) -> dict[str, object]:
     sampler = CpuSampler()
     sampler.watch(BENCH, os.getpid())
     sampler.start()
-    variants: dict[str, dict[str, object]] = {}
+    by_security: dict[str, dict[str, dict[str, object]]] = {}
     with (
         _workdir(options.workdir) as workdir,
-        _broker(options, workdir) as (bootstrap, broker_pid, kafka_version),
+        _broker(options, workdir) as (bootstraps, broker_pid, kafka_version),
     ):
         if broker_pid is not None:
             sampler.watch(BROKER, broker_pid)
-        async with OffsetWatch(bootstrap) as watch:
-            ctx = RunContext(
-                bootstrap=bootstrap,
-                workdir=workdir,
-                corpus=corpus,
-                sampler=sampler,
-                partitions=options.partitions,
-                run_id=uuid.uuid4().hex[:8],
-                watch=watch,
-                broker_pid=broker_pid,
-            )
-            warmed = await _warm_up(ctx, options)
-            for name in options.variants:
-                variants[name] = await _variant(ctx, name, options, warmed)
+        natives_from = 0
+        for security in options.securities:
+            bootstrap = bootstraps[security]
+            bench_access.use(security, workdir / "kafka")
+            _log(f"clients connect in {security} to {bootstrap}")
+            variants: dict[str, dict[str, object]] = {}
+            async with OffsetWatch(bootstrap) as watch:
+                ctx = RunContext(
+                    bootstrap=bootstrap,
+                    workdir=workdir,
+                    corpus=corpus,
+                    sampler=sampler,
+                    partitions=options.partitions,
+                    run_id=uuid.uuid4().hex[:8],
+                    watch=watch,
+                    broker_pid=broker_pid,
+                    natives_from=natives_from,
+                )
+                warmed = await _warm_up(ctx, options)
+                for name in options.variants:
+                    variants[name] = await _variant(ctx, name, options, warmed)
+            by_security[security] = variants
+            natives_from = getattr(warmed.get("hub"), "cursor", natives_from)
     sampler.stop()
+    variants = by_security[options.securities[0]]
     ratio = ratios(variants)
     return {
         "schema_version": 1,
@@ -233,7 +246,27 @@ async def run(options: Options) -> dict[str, object]:
         "variants": variants,
         "ratios": ratio,
         "targets": targets(variants, ratio),
+        "security": {
+            "modes": list(options.securities),
+            "ratios": {mode: ratios(found) for mode, found in by_security.items()},
+            "variants": by_security if len(by_security) > 1 else {},
+            "tls_cost": tls_cost(by_security),
+        },
     }
+
+
+def tls_cost(by_security: dict[str, dict[str, dict[str, object]]]) -> dict[str, float]:
+    """Each variant's throughput over mTLS as a share of its plaintext throughput."""
+    plain, tls = by_security.get("plaintext"), by_security.get("mtls")
+    if not plain or not tls:
+        return {}
+    out = {}
+    for name in plain.keys() & tls.keys():
+        a = tls[name]["throughput"]["rate_per_s"]  # type: ignore[index]
+        b = plain[name]["throughput"]["rate_per_s"]  # type: ignore[index]
+        if a and b:
+            out[f"{name} mtls/plaintext"] = round(a / b, 4)
+    return dict(sorted(out.items()))
 
 
 @contextmanager
@@ -248,14 +281,21 @@ def _workdir(kept: Path | None) -> Iterator[Path]:
 
 
 @contextmanager
-def _broker(options: Options, workdir: Path) -> Iterator[tuple[str, int | None, str | None]]:
+def _broker(
+    options: Options, workdir: Path
+) -> Iterator[tuple[dict[str, str], int | None, str | None]]:
+    """The bootstrap of each security mode, the broker's pid and its Kafka version."""
     if options.bootstrap is not None:
-        yield options.bootstrap, None, None
+        if list(options.securities) != ["plaintext"]:
+            raise ValueError("--security other than plaintext needs the run's own broker")
+        yield {"plaintext": options.bootstrap}, None, None
         return
     _log("starting the run's own broker")
     with own_broker(workdir / "kafka") as kafka:
         status = kafka.status()
-        yield status.bootstrap, status.pid, kafka.running_version()
+        assert status.local_bootstrap is not None
+        bootstraps = {"plaintext": status.local_bootstrap, "mtls": status.bootstrap}
+        yield bootstraps, status.pid, kafka.running_version()
 
 
 def main(options: Options) -> dict[str, object]:

@@ -28,6 +28,9 @@ class RunContext:
     watch: OffsetWatch
     #: the broker's JVM when the run started its own broker
     broker_pid: int | None = None
+    #: the first native of the corpus the hub may take: an earlier security mode of the
+    #: same run used those before it, and the hub drops a repeated message
+    natives_from: int = 0
 
 
 @dataclass

@@ -9,11 +9,15 @@ Events are recognised as this run's by the native position the adapters stamp on
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
 from aiokafka.structs import TopicPartition
 
 from adapters.sdk.registry import adapter_class, slugs
+from bench.access import PKI_STATE_ENV, bench_access
 from bench.children import Child, child_env, wait_healthy
 from bench.kafkaio import Headers, Landed, Offsets, Outgoing, end_offsets, partitions_of, read
 from bench.kafkaio import write as write_records
@@ -26,11 +30,16 @@ from contract.topology import (
     native_out,
     receipts_topic,
 )
-from hub.core.desks import load_desks
+from hub.access.clients import KafkaAccess
+from hub.access.participants import load_participants
+from hub.access.principals import ADMIN_PRINCIPAL
+from hub.access.provision import apply_participants, issue_missing
+from hub.core.desks import Desks, load_desks
 from hub.core.records import header
 from hub.keys.principals import signing_principals
 from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
+from hub.pki import pki_dir
 from hub.services.topics_admin import ensure_topics
 from hub.topics import hub_topics
 
@@ -82,10 +91,14 @@ class HubTarget(Target):
         return [s for s in slugs() if s != "interpol"]
 
     async def setup(self, ctx: RunContext) -> None:
+        self.cursor = max(self.cursor, ctx.natives_from)
         self.state = ctx.workdir / "hub-state"
         KeyStore(self.state).ensure(signing_principals())
         desks = load_desks()
-        await ensure_topics(ctx.bootstrap, hub_topics(slugs(), desks, partitions=ctx.partitions))
+        admin = bench_access(ctx.bootstrap)
+        await ensure_topics(admin, hub_topics(slugs(), desks, partitions=ctx.partitions))
+        if admin.security == "mtls":
+            await self._provision(admin, desks)
         tps = await partitions_of(
             ctx.bootstrap,
             [
@@ -106,6 +119,16 @@ class HubTarget(Target):
             for s in self.networks
             if adapter_class(s).replies and not adapter_class(s).batch_receipts
         }
+
+    async def _provision(self, admin: KafkaAccess, desks: Desks) -> None:
+        """As a deployment has it: the broker's CA, a certificate for every participant
+        and the ACLs of the participants file; each service then connects as its own."""
+        broker_pki = Path(os.environ[PKI_STATE_ENV])
+        shutil.copytree(pki_dir(broker_pki), pki_dir(self.state), dirs_exist_ok=True)
+        participants = load_participants()
+        issue_missing(self.state, participants)
+        hub_admin = KafkaAccess.mtls(admin.bootstrap, self.state, ADMIN_PRINCIPAL)
+        await apply_participants(hub_admin, self.state, participants, slugs(), desks)
 
     def _natives(self, ctx: RunContext, count: int) -> list[Message]:
         natives = ctx.corpus.natives[self.cursor : self.cursor + count]
@@ -130,6 +153,7 @@ class HubTarget(Target):
         env = child_env(
             {
                 "HUB_KAFKA_BOOTSTRAP": ctx.bootstrap,
+                "HUB_KAFKA_SECURITY": bench_access(ctx.bootstrap).security,
                 "HUB_STATE_DIR": str(self.state),
                 "HUB_PARTITIONS": str(ctx.partitions),
                 "HUB_INSTANCE": f"bench-{ctx.run_id}",

@@ -75,3 +75,22 @@ class LocalKafkaSettings(BaseSettings):
     def local_bootstrap(self) -> str | None:
         """The plaintext loopback listener, when ``insecure_local`` opens it."""
         return f"{self.host}:{self.local_port}" if self.insecure_local else None
+
+
+def private_broker(state_dir: Path, *, anonymous_super_users: bool) -> LocalKafkaSettings:
+    """A broker of a test run's or a benchmark run's own: a private state folder and four
+    free loopback ports (the jar cache stays the shared one). With
+    ``anonymous_super_users`` the plaintext loopback listener is open and its clients
+    bypass the ACLs: the run's own tools, never a network or desk."""
+    from hub.localkafka.ports import free_ports
+
+    port, controller_port, scram_port, local_port = free_ports(4)
+    return LocalKafkaSettings(
+        state_dir=state_dir,
+        port=port,
+        controller_port=controller_port,
+        scram_port=scram_port,
+        local_port=local_port,
+        insecure_local=anonymous_super_users,
+        extra_super_users=("ANONYMOUS",) if anonymous_super_users else (),
+    )

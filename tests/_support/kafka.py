@@ -28,7 +28,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from hub.access.clients import KafkaAccess
 from hub.localkafka import LocalKafka, LocalKafkaError, LocalKafkaSettings
-from hub.localkafka.ports import free_ports
+from hub.localkafka.settings import private_broker
 from hub.localkafka.tools import find_java
 from hub.localkafka.topics import create_topic, delete_topics
 
@@ -65,20 +65,9 @@ def broker_unavailable(reason: str) -> NoReturn:
 
 
 def broker_settings(state_dir: Path, *, tests_are_super: bool = True) -> LocalKafkaSettings:
-    """A broker of its own: a private state folder and four free loopback ports;
-    the jar cache stays the shared one (`HUB_KAFKA_JARS_DIR` or the user cache).
-    With ``tests_are_super`` the plaintext loopback listener is open and its
-    (anonymous) clients bypass the ACLs."""
-    port, controller_port, scram_port, local_port = free_ports(4)
-    return LocalKafkaSettings(
-        state_dir=state_dir,
-        port=port,
-        controller_port=controller_port,
-        scram_port=scram_port,
-        local_port=local_port,
-        insecure_local=tests_are_super,
-        extra_super_users=("ANONYMOUS",) if tests_are_super else (),
-    )
+    """A broker of its own on free ports; with ``tests_are_super`` the plaintext loopback
+    listener is open and its (anonymous) clients, the tests, bypass the ACLs."""
+    return private_broker(state_dir, anonymous_super_users=tests_are_super)
 
 
 @dataclass(frozen=True)
