@@ -12,6 +12,7 @@ from hub.cli import (
     adapter,
     asyncapi,
     broker,
+    clearance,
     demo,
     keys,
     pki,
@@ -39,6 +40,7 @@ app.add_typer(schemas.app, name="schemas")
 app.add_typer(adapter.app, name="adapter")
 app.add_typer(topics.app, name="topics")
 app.add_typer(acl.app, name="acl")
+app.add_typer(clearance.app, name="clearance")
 app.command("serve")(serve.serve_command)
 app.command("demo")(demo.demo_command)
 app.command("status")(status.status_command)
