@@ -18,6 +18,9 @@ SEEN_STATE: Final = "cca.router.seen.v1"
 CASE_STATE: Final = "cca.router.cases.v1"
 #: per input partition, the next offset the router has processed (written with each batch)
 PROGRESS_STATE: Final = "cca.router.progress.v1"
+#: events held back from desks not cleared for them, each with the verified event, until
+#: released (key: the event id; the router's state, with its MAC)
+WITHHELD: Final = "cca.withheld.v1"
 TRIAGE_DESK: Final = "triage"
 
 
@@ -101,6 +104,10 @@ TRACE_HEADERS: Final = (
 )
 #: on receipts: the desks the router chose for the event
 DESKS_HEADER: Final = "hub.desks"
+#: the content-free notice on the triage desk that an event was withheld from desks
+WITHHELD_NOTICE_TYPE: Final = "cca.withheld.notice.v1"
+#: the CloudEvents source of what the router itself says (notices)
+ROUTER_SOURCE: Final = "urn:cca:router"
 #: dead letters: the reason headers under the names Kafka Connect uses (``<prefix>stage``, …)
 DLQ_HEADER_PREFIX: Final = "__connect.errors."
 #: dead letters: the hub's own reason headers, and the two it defines

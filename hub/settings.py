@@ -38,6 +38,15 @@ class HubSettings(BaseSettings):
     )
     state_dir: Path = Field(default=Path("var"), description="keys, poller state, local broker")
     desks: Path | None = Field(default=None, description="desk configuration (TOML)")
+    clearances: Path | None = Field(
+        default=None, description="the desks' clearance registry; default deploy/clearances.toml"
+    )
+    release_interval_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=3600,
+        description="how often the router looks for withheld events a clearance now allows",
+    )
     key_registry: Path | None = Field(
         default=None, description="public key registry; default <state_dir>/keys/registry.json"
     )

@@ -13,6 +13,7 @@ from contract.topology import (
     PROVENANCE,
     ROUTER_DLQ,
     SEEN_STATE,
+    WITHHELD,
     desk_topic,
     native_dlq,
     native_in,
@@ -111,6 +112,12 @@ def hub_topics(
             partitions,
             {"cleanup.policy": "compact", **isr},
             "router state: the next input offset each partition's batches have processed",
+        ),
+        TopicSpec(
+            WITHHELD,
+            partitions,
+            {"cleanup.policy": "compact", **isr},
+            "events withheld from desks not cleared for them, until released (router state)",
         ),
     ]
     for name in desks.names:

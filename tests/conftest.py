@@ -15,6 +15,7 @@ from tests._support.kafka import (  # noqa: F401  (fixtures are found by name)
     secure_kafka,
     topic_factory,
 )
+from tests._support.prometheus import prometheus_binary  # noqa: F401
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1,7 +1,8 @@
 """The hub itself: ``hub serve --all-adapters`` and ``hub serve --router`` as child
 processes, native messages in, canonical events on the desks out.
 
-A message is through when its event is on its desks (one transaction writes all of them);
+A message is through when its event is on its desks, or the triage desk has the notice
+that it was withheld (one transaction writes all of them);
 the receipts the hub also renders back to the networks are part of the work measured.
 Events are recognised as this run's by the native position the adapters stamp on them
 (``hub.native.topic/partition/offset``), so a shared broker's older traffic is not counted.
@@ -58,6 +59,13 @@ def _native_position(headers: Headers) -> tuple[str, int, int] | None:
     return topic.decode(), int(part), int(offset)
 
 
+def _event_of(headers: Headers) -> bytes | None:
+    """The event a desk record is about: the event itself, or the triage desk's notice that
+    it was withheld (``<id>.withheld``, in the same transaction as its other desks)."""
+    found = header(headers, "ce_id")
+    return found.removesuffix(b".withheld") if found is not None else None
+
+
 class _ByReceivedHeader(Matcher):
     """The hub stamps each event with its native record's timestamp (``hub.received.ms``),
     which the load generator set to the message's due time; fan-out copies count once."""
@@ -66,7 +74,7 @@ class _ByReceivedHeader(Matcher):
         self.seen: set[bytes] = set()
 
     def due(self, value: bytes, headers: Headers) -> float | None:
-        event_id = header(headers, "ce_id")
+        event_id = _event_of(headers)
         received = header(headers, RECEIVED_MS_HEADER)
         if event_id is None or received is None or event_id in self.seen:
             return None
@@ -234,7 +242,7 @@ class HubTarget(Target):
         replies = await self._read(ctx, self.out_tps)
         first: dict[bytes, int] = {}
         for r in desks:
-            event_id = header(r.headers, "ce_id") or b""
+            event_id = _event_of(r.headers) or b""
             first[event_id] = min(first.get(event_id, r.timestamp_ms), r.timestamp_ms)
         adapters = sorted(r.timestamp_ms / 1000 for r in canonical)
         # the adapters' work ends with the last native reply they render

@@ -32,6 +32,7 @@ from contract.topology import (
     ROUTER_DLQ,
     ROUTER_GROUP,
     SEEN_STATE,
+    WITHHELD,
     adapter_group,
     desk_topic,
     native_dlq,
@@ -144,6 +145,16 @@ def derive(participants: Participants, networks: Sequence[str], desks: Desks) ->
     return frozenset(acls)
 
 
+def without_lapsed(
+    acls: Iterable[Acl], participants: Participants, lapsed: Iterable[str]
+) -> frozenset[Acl]:
+    """``acls`` less every ACL of the desks in ``lapsed`` (no clearance in force): the
+    broker itself stops serving a desk whose clearance ended."""
+    gone = set(lapsed)
+    cut = {user(d.principal) for d in participants.desk if d.desk in gone}
+    return frozenset(a for a in acls if a.principal not in cut)
+
+
 def plan(wanted: Iterable[Acl], current: Iterable[Acl]) -> Plan:
     """What to add and remove so that the broker holds exactly ``wanted``."""
     want, have = set(wanted), set(current)
@@ -170,7 +181,7 @@ def _role(who: str, role: str, desks: Desks, networks: Sequence[str]) -> set[Acl
 
 def _router(who: str, desks: Desks, networks: Sequence[str]) -> set[Acl]:
     acls = _topic(who, CANONICAL, Operation.READ)
-    for state in (SEEN_STATE, CASE_STATE, PROGRESS_STATE):
+    for state in (SEEN_STATE, CASE_STATE, PROGRESS_STATE, WITHHELD):
         acls |= _topic(who, state, Operation.READ) | _topic(who, state, Operation.WRITE)
     for topic in (PROVENANCE, ROUTER_DLQ, *(desk_topic(d) for d in desks.names)):
         acls |= _topic(who, topic, Operation.WRITE)

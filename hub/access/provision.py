@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from hub.access import clients
-from hub.access.acl import Acl, Plan, derive, plan
+from hub.access.acl import Acl, Plan, derive, plan, without_lapsed
 from hub.access.admin import Applied, apply, broker_acls
 from hub.access.clients import KafkaAccess
 from hub.access.participants import Participants
 from hub.access.scram import ensure_password, read_password, scram_dir
+from hub.core.clearance import Clearances, load_clearances
 from hub.core.desks import Desks
 from hub.pki import Authority, pki_dir
 
@@ -52,14 +53,24 @@ def revoked_principals(state_dir: Path) -> set[str]:
 
 
 def wanted_acls(
-    state_dir: Path, participants: Participants, networks: Sequence[str], desks: Desks
+    state_dir: Path,
+    participants: Participants,
+    networks: Sequence[str],
+    desks: Desks,
+    *,
+    clearances: Clearances | None = None,
+    today: date | None = None,
 ) -> frozenset[Acl]:
+    """The ACLs the participants file implies, less those of revoked principals and of
+    desks whose clearance is not in force ``today`` (``clearances``: the registry; default
+    the one :func:`~hub.core.clearance.load_clearances` finds)."""
     revoked = {f"User:{p}" for p in revoked_principals(state_dir)}
     scram = {f"User:{u}" for u in participants.scram_users()}
+    registry = clearances if clearances is not None else load_clearances()
+    lapsed = registry.lapsed(desks.names, today or datetime.now(UTC).date())
     # a principal that may also sign in with SCRAM keeps its rights through that door
-    return frozenset(
-        a for a in derive(participants, networks, desks) if a.principal not in revoked - scram
-    )
+    acls = (a for a in derive(participants, networks, desks) if a.principal not in revoked - scram)
+    return without_lapsed(acls, participants, lapsed)
 
 
 def passwords(state_dir: Path, participants: Participants) -> dict[str, str]:
@@ -75,10 +86,15 @@ async def apply_participants(
     networks: Sequence[str],
     desks: Desks,
     *,
+    clearances: Clearances | None = None,
+    today: date | None = None,
     timeout_s: float = 60.0,
 ) -> Applied:
-    """Make the broker's ACLs and SCRAM users exactly what ``participants`` implies."""
-    wanted = wanted_acls(state_dir, participants, networks, desks)
+    """Make the broker's ACLs and SCRAM users exactly what ``participants`` implies, for
+    the desks' clearances in force ``today``."""
+    wanted = wanted_acls(
+        state_dir, participants, networks, desks, clearances=clearances, today=today
+    )
     secrets = passwords(state_dir, participants)
     admin = clients.admin(access, client_id="cca-hub-acl")
     async with asyncio.timeout(timeout_s):

@@ -1,4 +1,5 @@
-"""`hub acl`: the broker's ACLs, derived from the participants file (never written by hand).
+"""`hub acl`: the broker's ACLs, derived from the participants file (never written by hand)
+and the desks' clearances (a desk without one in force gets none).
 
 ``plan`` prints what the file implies and how the broker differs; ``apply`` makes the
 broker hold exactly that (idempotent: a second apply changes nothing). Both connect as the
@@ -25,6 +26,7 @@ from hub.access.participants import (
 from hub.access.principals import ADMIN_PRINCIPAL
 from hub.access.provision import apply_participants, broker_plan, issue_missing, wanted_acls
 from hub.cli._io import fail as _fail
+from hub.core.clearance import ClearanceError, Clearances, load_clearances
 from hub.core.desks import DeskConfigError, load_desks
 from hub.settings import HubSettings
 
@@ -112,6 +114,7 @@ def apply_command(
                 entries,
                 slugs(),
                 load_desks(settings.desks),
+                clearances=_clearances(settings),
             )
         )
     except (AclAdminError, TimeoutError, OSError) as exc:
@@ -156,6 +159,20 @@ def _participants(path: Path) -> Participants:
 def _wanted(settings: HubSettings, path: Path) -> frozenset[Acl]:
     entries = _participants(path)
     try:
-        return wanted_acls(settings.state_dir, entries, slugs(), load_desks(settings.desks))
+        return wanted_acls(
+            settings.state_dir,
+            entries,
+            slugs(),
+            load_desks(settings.desks),
+            clearances=_clearances(settings),
+        )
     except (ParticipantsError, DeskConfigError) as exc:
+        _fail(str(exc))
+
+
+def _clearances(settings: HubSettings) -> Clearances:
+    """The desks' clearances: a desk without one in force gets no ACL."""
+    try:
+        return load_clearances(settings.clearances)
+    except ClearanceError as exc:
         _fail(str(exc))

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from hub.access.participants import DEFAULT_PARTICIPANTS
 from hub.cli._io import fail
 from hub.core.clearance import (
     DEFAULT_CLEARANCES,
@@ -101,6 +102,69 @@ def expiring_command(
             f"{c.desk:<24} {c.level:<13} expires {c.expires.isoformat()} ({c.days_left(day)} days)"
         )
     typer.echo(f"{len(soon)} clearances end within {days} days of {day}")
+
+
+@app.command("watch")
+def watch_command(
+    file: File = DEFAULT_CLEARANCES,
+    participants: Annotated[
+        Path,
+        typer.Option(
+            "--participants", envvar="HUB_PARTICIPANTS", dir_okay=False, help="The participants."
+        ),
+    ] = DEFAULT_PARTICIPANTS,
+    interval: Annotated[
+        float, typer.Option("--interval", min=1, max=86_400, help="Seconds between rounds.")
+    ] = 60.0,
+    metrics_port: Annotated[int | None, typer.Option(help="serve /metrics and /health")] = None,
+) -> None:
+    """Re-validate the clearances until SIGINT/SIGTERM: each round reloads the registry,
+    publishes each desk's days left, and applies the participants file's ACLs (as
+    `hub acl apply`) for the clearances in force, so a lapsed desk's read ACL is removed."""
+    import asyncio
+    import logging
+    import signal
+
+    from adapters.sdk.registry import slugs
+    from hub.access.clients import AccessError, CertificateProblem, access_from
+    from hub.access.participants import ParticipantsError, load_participants
+    from hub.access.principals import ADMIN_PRINCIPAL
+    from hub.ops.observability import HealthServer
+    from hub.services.warden import ClearanceWarden
+    from hub.settings import HubSettings
+
+    _load(file)
+    settings = HubSettings()
+    try:
+        entries = load_participants(participants)
+        desks = load_desks(settings.desks)
+        access = access_from(settings, principal=ADMIN_PRINCIPAL)
+        access.check()
+    except (ParticipantsError, DeskConfigError, AccessError, CertificateProblem) as error:
+        fail(str(error))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    warden = ClearanceWarden(access, settings.state_dir, entries, slugs(), desks, file)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        health = None
+        if metrics_port is not None:
+            health = HealthServer(
+                settings.metrics_host,
+                metrics_port,
+                lambda: {"clearances": warden.last is not None},
+            )
+            await health.start()
+        try:
+            await warden.run(stop, interval)
+        finally:
+            if health is not None:
+                await health.stop()
+
+    asyncio.run(main())
 
 
 def _load(file: Path) -> Clearances:

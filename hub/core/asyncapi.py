@@ -29,6 +29,7 @@ from contract.topology import (
     DLQ_RECORD_HEADER,
     ROUTER_DLQ,
     TRIAGE_DESK,
+    WITHHELD_NOTICE_TYPE,
     desk_topic,
     native_dlq,
     native_in,
@@ -36,6 +37,7 @@ from contract.topology import (
 )
 from schemas import EVENT_MODELS
 from schemas.jsonschema import schema_for
+from schemas.models.values import LEVELS, TLP_VALUES
 
 VERSION = "3.0.0"
 
@@ -108,6 +110,47 @@ def dead_letter_headers() -> JsonObject:
         "type": "object",
         "properties": props,
         "required": [DLQ_HEADER_PREFIX + k for k in reason],
+    }
+
+
+def withheld_notice() -> JsonObject:
+    """The triage desk's notice that an event was withheld from desks: ids, marking, the
+    desks and the reasons, never the case's content."""
+    text = {"type": "string"}
+    return {
+        "name": WITHHELD_NOTICE_TYPE,
+        "title": "an event was withheld from desks not cleared for it",
+        "summary": "CloudEvents 1.0 in binary mode (ce_source urn:cca:router, ce_id "
+        "<event id>.withheld), sealed by the router (hub.seal.keyid, hub.seal); no content "
+        "of the case",
+        "contentType": "application/json",
+        "payload": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["notice", "event_id", "case_id", "network", "type", "level", "held"],
+            "properties": {
+                "notice": {"const": "withheld"},
+                "event_id": text,
+                "case_id": text,
+                "network": text,
+                "type": text,
+                "level": {"enum": list(LEVELS)},
+                "tlp": {"enum": [*TLP_VALUES, None]},
+                "held": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "desk": text,
+                            "rule": {"enum": ["level", "tlp"]},
+                            "reason": text,
+                        },
+                    },
+                },
+                "at": {"type": "string", "format": "date-time"},
+            },
+        },
     }
 
 
@@ -224,13 +267,19 @@ def build(networks: Sequence[NetworkInfo], desks: Iterable[str], *, version: str
         )
         operation("send", cid, f"the hub dead-letters what it cannot translate from {net.slug}")
 
+    notice = "withheldNotice"
+    messages[notice] = withheld_notice()
     for desk in sorted(set(desks) | {TRIAGE_DESK}):
         who = (
-            "the General Coordinator: cases no desk matched"
+            "the General Coordinator: cases no desk matched, and the content-free notice of "
+            "each event withheld from a desk not cleared for it"
             if desk == TRIAGE_DESK
             else (f"the Specialized Coordinator for {desk}")
         )
-        cid = channel(desk_topic(desk), f"canonical events for {who}", event_refs)
+        refs = event_refs
+        if desk == TRIAGE_DESK:
+            refs = [*event_refs, {"$ref": f"#/components/messages/{notice}"}]
+        cid = channel(desk_topic(desk), f"canonical events for {who}", refs)
         operation("send", cid, f"the router delivers to the {desk} desk")
 
     router_dead = "canonicalDeadLetter"

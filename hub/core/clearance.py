@@ -91,6 +91,11 @@ class Clearances(BaseModel):
     def levels(self, desks: Iterable[str], today: date) -> dict[str, Level | None]:
         return {desk: self.level_of(desk, today) for desk in desks}
 
+    def lapsed(self, desks: Iterable[str], today: date) -> frozenset[str]:
+        """The desks without a clearance in force today (none, suspended, not yet granted,
+        or expired): the broker serves them nothing."""
+        return frozenset(d for d in desks if self.level_of(d, today) is None)
+
     def expiring(self, today: date, within_days: int) -> list[Clearance]:
         """Active clearances that end within ``within_days`` (or have ended), soonest first."""
         soon = [

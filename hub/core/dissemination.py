@@ -19,7 +19,7 @@ originator's marking: the decision carries it unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from hub.core.clearance import rank
@@ -27,6 +27,26 @@ from schemas.models.values import Level, Tlp
 
 #: markings whose content may leave the CCA (reach another network) with the event
 _OUTWARD: frozenset[Tlp | None] = frozenset({"CLEAR", "GREEN", None})
+
+
+class EveryDeskCleared(Mapping[str, "Level | None"]):
+    """Every desk cleared for ``level``: the clearances of a router core built for routing
+    alone (unit tests of routing); a running router always has its registry."""
+
+    def __init__(self, level: Level = "SECRET") -> None:
+        self.level: Level = level
+
+    def __getitem__(self, desk: str) -> Level | None:
+        return self.level
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def get(self, desk: str, default: object = None) -> Level | None:
+        return self.level
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +79,15 @@ def disseminate(
     deliver: list[str] = []
     held: list[Held] = []
     for desk in dict.fromkeys(selected):
-        why = _level_refusal(level, cleared.get(desk))
-        if why is not None:
-            held.append(Held(desk, "level", why))
-            continue
+        # the marking first: a TLP hold is for good (no clearance lifts it), a level hold
+        # ends when the desk's clearance allows (hub.core.state.withheld)
         why = _tlp_refusal(tlp, desk, named)
         if why is not None:
             held.append(Held(desk, "tlp", why))
+            continue
+        why = _level_refusal(level, cleared.get(desk))
+        if why is not None:
+            held.append(Held(desk, "level", why))
             continue
         deliver.append(desk)
     return Decision(level, tlp, tuple(deliver), tuple(held), outward=tlp in _OUTWARD)

@@ -1,14 +1,17 @@
 """The CCA router's decisions for a batch of canonical records. Pure: no broker.
 
-validate → verify the origin signature → drop duplicates → classify → route → record
-provenance. Every record of a batch ends in exactly one of: routed to desks (plus receipt,
-provenance and state), dropped as a duplicate, or refused to ``cca.dlq.v1`` with a reason.
+validate → verify the origin signature → drop duplicates → classify → route → disseminate
+(clearance and TLP, :mod:`hub.core.dissemination`) → record provenance. Every record of a
+batch ends in exactly one of: routed to the desks allowed to have it (plus receipt,
+provenance and state) and withheld from the others (``cca.withheld.v1``, a content-free
+notice on triage), dropped as a duplicate, or refused to ``cca.dlq.v1`` with a reason.
+Withheld events are released to a desk once its clearance allows (:meth:`RouterCore.release`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -28,14 +31,19 @@ from contract.topology import (
     PROVENANCE,
     RECEIVED_MS_HEADER,
     ROUTER_DLQ,
+    ROUTER_SOURCE,
     SEEN_STATE,
     TRACE_HEADERS,
+    WITHHELD,
+    WITHHELD_NOTICE_TYPE,
     desk_topic,
     native_in,
     network_of,
     receipts_topic,
     topic_role,
 )
+from hub.core.dissemination import Decision as Dissemination
+from hub.core.dissemination import EveryDeskCleared, disseminate
 from hub.core.dlq import Reason, dead_letter_headers
 from hub.core.poison import Poisoned, isolate
 from hub.core.records import Batch, Inbound, Outbound
@@ -43,11 +51,17 @@ from hub.core.routing import Router
 from hub.core.state.cases import CaseDesks, encode_desks
 from hub.core.state.integrity import StateMac
 from hub.core.state.seen import SeenByPartition
+from hub.core.state.withheld import Withheld, WithheldByPartition, content_free
+from hub.core.state.withheld import encode as encode_withheld
 from hub.core.verifier import VerifyItem
+from schemas.models.values import Level
+
+#: each desk's clearance in force now (None: none)
+Cleared = Mapping[str, Level | None]
 
 STATUS_TYPE = "cca.request.status.v1"
 #: the router's own state: written with a MAC, trusted back only with it
-STATE_TOPICS = frozenset({SEEN_STATE, CASE_STATE, PROGRESS_STATE})
+STATE_TOPICS = frozenset({SEEN_STATE, CASE_STATE, PROGRESS_STATE, WITHHELD})
 MAX_VALUE_BYTES = 8 * 1024 * 1024
 
 
@@ -76,6 +90,7 @@ class Decision:
     desks: tuple[str, ...]
     outputs: list[Outbound]
     case_desks: tuple[str, ...] | None
+    withheld: Withheld | None = None
 
 
 @dataclass(slots=True)
@@ -85,6 +100,7 @@ class Pending:
 
     seen: dict[int, set[str]] = field(default_factory=dict)
     cases: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
+    withheld: list[tuple[int, Withheld]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -94,6 +110,8 @@ class Tally:
     routed: dict[tuple[str, str], int] = field(default_factory=dict)  # (network, desk)
     refused: dict[tuple[str, str], int] = field(default_factory=dict)  # (network, reason)
     duplicates: dict[str, int] = field(default_factory=dict)  # network
+    withheld: dict[tuple[str, str], int] = field(default_factory=dict)  # (desk, rule)
+    released: dict[str, int] = field(default_factory=dict)  # desk
     arrivals: list[tuple[str, float]] = field(default_factory=list)  # (network, epoch s)
 
     def bump(self, table: dict[tuple[str, str], int], key: tuple[str, str]) -> None:
@@ -182,7 +200,13 @@ class RouterCore:
         partitions: Callable[[str], int | None] = lambda _topic: None,
         state_mac: StateMac | None = None,
         receipt_signer: Signer | None = None,
+        cleared: Callable[[], Cleared] = EveryDeskCleared,
+        withheld: WithheldByPartition | None = None,
     ) -> None:
+        #: each desk's clearance in force, read once per batch (the registry, reloaded)
+        self.cleared = cleared
+        #: what is still held from desks, per partition, until their clearance allows it
+        self.withheld = withheld if withheld is not None else WithheldByPartition()
         #: the MAC on the router's own state records, checked when they are loaded back
         self.state_mac = state_mac
         #: the router's key: seals receipts, so an adapter answers only what was routed
@@ -207,8 +231,9 @@ class RouterCore:
         tally: Tally,
     ) -> Pending:
         pending = Pending()
+        cleared = self.cleared()
         for item, verdict in zip(items, verdicts, strict=True):
-            self._one(item, verdict, batch, tally, pending)
+            self._one(item, verdict, batch, tally, pending, cleared)
             batch.consumed(item.record)
         batch.outputs += self.progress(batch.offsets)
         batch.outputs = [self._sealed(o) for o in batch.outputs]
@@ -257,6 +282,8 @@ class RouterCore:
                 seen.add(event_id)
         for (partition, case), desks in pending.cases.items():
             self.cases.put(partition, case, desks)
+        for partition, entry in pending.withheld:
+            self.withheld.put(partition, entry)
 
     def _case_desks(self, pending: Pending, partition: int, case: str) -> tuple[str, ...] | None:
         return pending.cases.get((partition, case)) or self.cases.get(partition, case)
@@ -312,6 +339,7 @@ class RouterCore:
         batch: Batch,
         tally: Tally,
         pending: Pending,
+        cleared: Cleared,
     ) -> None:
         if item.problem is not None or item.verify is None or item.attributes is None:
             self._refuse(item, "validate", "invalid", item.problem or "unreadable", batch, tally)
@@ -319,7 +347,7 @@ class RouterCore:
         if verdict is not None:
             self._refuse(item, "verify", verdict.reason, str(verdict), batch, tally)
             return
-        decided = isolate(lambda it: self._decide(it, pending), item)
+        decided = isolate(lambda it: self._decide(it, pending, cleared), item)
         if isinstance(decided, Poisoned):
             self._refuse(item, "route", "invalid", decided.reason, batch, tally)
             return
@@ -335,13 +363,19 @@ class RouterCore:
         pending.seen.setdefault(item.record.partition, set()).add(decided.event.id)
         if decided.case_desks is not None:
             pending.cases[(item.record.partition, decided.event.caseid)] = decided.case_desks
+        if decided.withheld is not None:
+            pending.withheld.append((item.record.partition, decided.withheld))
+            for held in decided.withheld.held:
+                tally.bump(tally.withheld, (held.desk, held.rule))
         for desk in decided.desks:
             tally.bump(tally.routed, (decided.event.network, desk))
         received_ms = _received_ms(item.record.headers)
         if received_ms is not None:
             tally.arrivals.append((decided.event.network, received_ms / 1000))
 
-    def _decide(self, item: Prepared, pending: Pending) -> Decision | Refusal | None:
+    def _decide(
+        self, item: Prepared, pending: Pending, cleared: Cleared
+    ) -> Decision | Refusal | None:
         """What one verified record becomes; None for a duplicate. Pure: the caller applies
         the outputs and the state changes only when this returns."""
         record = item.record
@@ -379,52 +413,191 @@ class RouterCore:
         key = event.caseid.encode()
         value = item.verify.data
         forwarded = [*wire_headers(item.attributes), *trace_headers(record.headers, network)]
-        for desk in desks:
+        classification = event.data.classification
+        # no network names recipients in its format today: TLP:RED goes to no desk
+        allowed = disseminate(classification.level, classification.tlp, desks, cleared)
+        for desk in allowed.deliver:
             outputs.append(Outbound(desk_topic(desk), key, value, forwarded))
-        if self.replies_for(network):
+        # TLP:AMBER+STRICT stays within the CCA: no receipt carries its content back out
+        if self.replies_for(network) and classification.tlp != "AMBER+STRICT":
             outputs.append(
                 Outbound(
                     receipts_topic(network),
                     key,
                     value,
-                    [*forwarded, (DESKS_HEADER, ",".join(desks).encode())],
+                    [*forwarded, (DESKS_HEADER, ",".join(allowed.deliver).encode())],
                 )
             )
         now = self.clock()
+        at = _iso(now)
+        withheld: Withheld | None = None
+        if allowed.held:
+            withheld = Withheld(
+                event_id=event.id,
+                case_id=event.caseid,
+                network=network,
+                type=event.type,
+                level=classification.level,
+                tlp=classification.tlp,
+                held=allowed.held,
+                released=(),
+                headers=tuple(forwarded),
+                value=value,
+                withheld_at=at,
+                router=self.instance,
+            )
+            outputs.append(
+                Outbound(WITHHELD, event.id.encode(), encode_withheld(withheld), (), part)
+            )
+            outputs.append(self._notice(withheld, at))
         outputs.append(
             Outbound(SEEN_STATE, event.id.encode(), str(int(now * 1000)).encode(), (), part)
         )
         outputs.append(
-            Outbound(
-                PROVENANCE,
-                key,
-                canonical_json(
-                    {
-                        "event_id": event.id,
-                        "case_id": event.caseid,
-                        "network": network,
-                        "type": event.type,
-                        "key_id": event.keyid,
-                        "signature_verified": True,
-                        "native_sha256": event.data.provenance.sha256
-                        if event.data.provenance
-                        else None,
-                        "input": {
-                            "topic": record.topic,
-                            "partition": record.partition,
-                            "offset": record.offset,
-                        },
-                        "desks": list(desks),
-                        "router": self.instance,
-                        "routed_at": datetime.fromtimestamp(now, UTC)
-                        .isoformat()
-                        .replace("+00:00", "Z"),
-                    }
-                ),
-                (),
+            self._provenance(
+                event_id=event.id,
+                case_id=event.caseid,
+                network=network,
+                event_type=event.type,
+                outcome="routed",
+                allowed=allowed,
+                cleared=cleared,
+                at=at,
+                extra={
+                    "key_id": event.keyid,
+                    "signature_verified": True,
+                    "native_sha256": event.data.provenance.sha256
+                    if event.data.provenance
+                    else None,
+                    "input": {
+                        "topic": record.topic,
+                        "partition": record.partition,
+                        "offset": record.offset,
+                    },
+                },
             )
         )
-        return Decision(event, desks, outputs, case_desks)
+        return Decision(event, allowed.deliver, outputs, case_desks, withheld)
+
+    def _provenance(
+        self,
+        *,
+        event_id: str,
+        case_id: str,
+        network: str,
+        event_type: str,
+        outcome: str,
+        allowed: Dissemination,
+        cleared: Cleared,
+        at: str,
+        extra: Mapping[str, object],
+    ) -> Outbound:
+        """The custody record of one decision: where the event went, where it was held and
+        why, with the level, the TLP and each desk's clearance at that moment."""
+        decisions = [
+            {"desk": d, "outcome": "delivered", "rule": "level+tlp", "clearance": cleared.get(d)}
+            for d in allowed.deliver
+        ] + [
+            {
+                "desk": h.desk,
+                "outcome": "withheld",
+                "rule": h.rule,
+                "clearance": cleared.get(h.desk),
+                "reason": h.reason,
+            }
+            for h in allowed.held
+        ]
+        return Outbound(
+            PROVENANCE,
+            case_id.encode(),
+            canonical_json(
+                {
+                    "event_id": event_id,
+                    "case_id": case_id,
+                    "network": network,
+                    "type": event_type,
+                    **extra,
+                    "outcome": outcome,
+                    "level": allowed.level,
+                    "tlp": allowed.tlp,
+                    "desks": list(allowed.deliver),
+                    "withheld": [h.desk for h in allowed.held],
+                    "decisions": decisions,
+                    "router": self.instance,
+                    "routed_at": at,
+                }
+            ),
+            (),
+        )
+
+    def _notice(self, entry: Withheld, at: str) -> Outbound:
+        """The triage desk's content-free notice of a withholding: ids, level, marking,
+        network, the desks held from and why; nothing of the case itself."""
+        topic = desk_topic(self.router.desks.triage)
+        key = entry.case_id.encode()
+        value = canonical_json({"notice": "withheld", **content_free(entry), "at": at})
+        headers: list[tuple[str, bytes]] = [
+            ("ce_specversion", b"1.0"),
+            ("ce_id", f"{entry.event_id}.withheld".encode()),
+            ("ce_source", ROUTER_SOURCE.encode()),
+            ("ce_type", WITHHELD_NOTICE_TYPE.encode()),
+            ("ce_time", at.encode()),
+            ("ce_caseid", key),
+            ("content-type", b"application/json"),
+            # where the event came from (informative trace, as on the event itself)
+            *((name, raw) for name, raw in entry.headers if name in TRACE_HEADERS),
+        ]
+        if self.receipt_signer is not None:
+            headers = sealed_headers(self.receipt_signer, topic, key, value, headers)
+        return Outbound(topic, key, value, headers)
+
+    def release(self, partitions: Iterable[int], batch: Batch, tally: Tally) -> Pending:
+        """Deliver what is held from desks whose clearance now allows it, in ``partitions``
+        (those this router owns): each desk gets the verified event once, the entry is
+        written again with the desk released, and provenance says so. Applied with
+        :meth:`apply` once the batch has committed."""
+        pending = Pending()
+        cleared = self.cleared()
+        known = set(self.router.desks.names)
+        for part in partitions:
+            for entry in self.withheld.entries(part):
+                desks = [h.desk for h in entry.releasable if h.desk in known]
+                allowed = disseminate(entry.level, entry.tlp, desks, cleared)
+                if not allowed.deliver:
+                    continue
+                key = entry.case_id.encode()
+                for desk in allowed.deliver:
+                    batch.outputs.append(
+                        Outbound(desk_topic(desk), key, entry.value, entry.headers)
+                    )
+                    tally.released[desk] = tally.released.get(desk, 0) + 1
+                after = entry.after_release(allowed.deliver)
+                batch.outputs.append(
+                    Outbound(WITHHELD, entry.event_id.encode(), encode_withheld(after), (), part)
+                )
+                # still held: what this release did not allow, and the holds it does not
+                # reconsider (TLP)
+                still = (*allowed.held, *(h for h in after.held if h.desk not in desks))
+                batch.outputs.append(
+                    self._provenance(
+                        event_id=entry.event_id,
+                        case_id=entry.case_id,
+                        network=entry.network,
+                        event_type=entry.type,
+                        outcome="released",
+                        allowed=replace(allowed, held=still),
+                        cleared=cleared,
+                        at=_iso(self.clock()),
+                        extra={"withheld_at": entry.withheld_at},
+                    )
+                )
+                pending.withheld.append((part, after))
+        batch.outputs = [self._sealed(o) for o in batch.outputs]
+        return pending
+
+
+def _iso(epoch_s: float) -> str:
+    return datetime.fromtimestamp(epoch_s, UTC).isoformat().replace("+00:00", "Z")
 
 
 def _network(attributes: dict[str, str] | None) -> str:

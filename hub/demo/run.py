@@ -63,11 +63,18 @@ class Services:
             env.update({f"{prefix}URL": url, f"{prefix}INTERVAL_S": str(DEMO_POLL_INTERVAL_S)})
         log_dir.mkdir(parents=True, exist_ok=True)
         self.children: list[subprocess.Popen[bytes]] = []
-        for name, args in (("router", ["--router"]), ("adapters", ["--all-adapters"])):
+        hub = [sys.executable, "-m", "hub"]
+        commands = {
+            "router": [*hub, "serve", "--router", "--instance", "demo"],
+            "adapters": [*hub, "serve", "--all-adapters", "--instance", "demo"],
+            # re-validates the clearances and keeps the desks' ACLs in step with them
+            "clearances": [*hub, "clearance", "watch", "--interval", "30"],
+        }
+        for name, command in commands.items():
             with (log_dir / f"demo-{name}.log").open("ab") as log:
                 self.children.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "hub", "serve", *args, "--instance", "demo"],
+                        command,
                         env=env,
                         stdout=log,
                         stderr=subprocess.STDOUT,

@@ -11,6 +11,15 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+#: the TLP 2.0 marking definitions' official STIX 2.1 ids
+TLP_MARKINGS = {
+    "CLEAR": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "GREEN": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "AMBER": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "AMBER+STRICT": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    "RED": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+}
+
 CRIMES_ES = [
     "Tráfico ilícito de drogas",
     "Narcotráfico",
@@ -124,7 +133,7 @@ def _refco(rng: random.Random, n: int, bad: bool, tag: str) -> bytes:
         "fiscalia": "Fiscalía contra el Crimen Organizado",
         "pais": pais,
         "fecha": day,
-        "nivel_reserva": rng.choice(["RESERVADO", "confidencial", "PUBLICO"]),
+        "nivel_reserva": rng.choice(["RESERVADO", "confidencial", "PUBLICO", "SECRETO"]),
         "delitos": rng.sample(CRIMES_ES, rng.randint(1, 2)),
         "hechos": f"Estructura criminal con operaciones en varios países de la región.{tag}",
         "imputados": [
@@ -244,6 +253,9 @@ def _clacip(rng: random.Random, n: int, bad: bool, tag: str) -> bytes:
         ]
     )
     report_id = f"report--{n:08d}-0000-4000-8000-{rng.getrandbits(48):012x}"
+    handling = rng.choice(["RESERVADO", "RESERVADO", "CONFIDENCIAL", "SECRETO"])
+    # TLP 2.0 by its official STIX marking ids; some reports carry none
+    marking = rng.choice([None, None, *TLP_MARKINGS.values()])
     report = {
         "type": "report",
         "spec_version": "2.1",
@@ -257,9 +269,11 @@ def _clacip(rng: random.Random, n: int, bad: bool, tag: str) -> bytes:
         "x_clacip_level": "TACTICO",
         "x_clacip_grading": {"source": "B", "information": "2"},
         "x_clacip_origin": "CO",
-        "x_clacip_handling": "RESERVADO",
+        "x_clacip_handling": handling,
         "object_refs": ["location--a6e9345f-5a15-4c29-8bb3-7dcc5d168d64"],
     }
+    if marking is not None:
+        report["object_marking_refs"] = [marking]
     objects = [
         report,
         {

@@ -38,12 +38,23 @@ def render(
             str(counts.replies.get(name, 0)),
             str(counts.dlq.get(name, 0)),
         )
+    withheld = Table(title="withheld (need to know)", title_justify="left", min_width=30)
+    for column in ("desk", "held", "released"):
+        withheld.add_column(column, justify="left" if column == "desk" else "right")
+    for name in sorted(counts.withheld):
+        withheld.add_row(name, str(counts.withheld[name]), str(counts.released.get(name, 0)))
+    withheld.add_row(
+        Text("total", style="bold"),
+        Text(str(sum(counts.withheld.values())), style="bold"),
+        Text(str(sum(counts.released.values())), style="bold"),
+    )
     return Group(
         Panel(Text(f"CCA hub demo — {elapsed_s:5.0f} s — {status}  (Ctrl-C stops)")),
         Columns(
             [
                 networks,
                 _table("desks", counts.desks, "desk"),
+                withheld,
                 _table("dead-letter topics", counts.dlq, "topic"),
             ]
         ),

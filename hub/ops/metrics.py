@@ -3,12 +3,15 @@ labels are bounded (network, desk, stage, outcome, reason class), never ids or n
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
+from datetime import date
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
 from contract.signing import VERIFICATION_REASONS
 from contract.topology import CASE_STATE, SEEN_STATE
+from hub.core.clearance import Clearances
 
 LATENCY_BUCKETS = (
     0.001,
@@ -84,6 +87,45 @@ class HubMetrics:
             "polls of a polled network, per kind it lists, complete (read to its end) or not",
             ("network", "kind", "outcome"),
         )
+        self.withheld = counter(
+            "hub_withheld_total",
+            "events withheld from a desk its crime area selects, by the rule that held them "
+            "(level: the desk's clearance; tlp: the marking)",
+            ("desk", "rule"),
+        )
+        self.released = counter(
+            "hub_released_total",
+            "withheld events released to a desk once its clearance allowed",
+            ("desk",),
+        )
+        self.release_rounds = Counter(
+            "hub_release_rounds_total",
+            "rounds of the router's look for withheld events a clearance now allows (a round "
+            "with nothing changed since the last look skips it)",
+            registry=registry,
+        )
+        self.withheld_pending = Gauge(
+            "hub_withheld_pending",
+            "events this router holds that a clearance could still release",
+            registry=registry,
+        )
+        self.clearance_days_left = Gauge(
+            "hub_clearance_days_left",
+            "days until the desk's clearance ends (0 on its last day, negative once past)",
+            ("desk",),
+            registry=registry,
+        )
+        self.clearance_in_force = Gauge(
+            "hub_clearance_in_force",
+            "1 while the desk holds a clearance in force (active, granted, not expired)",
+            ("desk",),
+            registry=registry,
+        )
+        self.clearance_acl_changes = counter(
+            "hub_clearance_acl_changes_total",
+            "ACLs added or removed on the broker because a clearance started or ended",
+            ("change",),
+        )
         self.stage_seconds = Histogram(
             "hub_stage_seconds",
             "time spent per processing stage",
@@ -131,6 +173,7 @@ class HubMetrics:
         polled: Iterable[tuple[str, Iterable[str]]] = (),
         consumers: Iterable[str] = (),
         reloads: Iterable[str] = (),
+        desks: Iterable[str] = (),
     ) -> None:
         """Create at zero the series this process will count. A counter that first appears
         at 1 has no earlier sample, so ``increase()`` misses that first event: an alert on
@@ -140,7 +183,7 @@ class HubMetrics:
         ``adapters``: (network, gets receipts) of this process's adapter services;
         ``polled``: (network, the kinds its poller lists) of this process's polled sources;
         ``reloads``: what configuration the process reloads while it runs
-        (``key registry``, ``desks``)."""
+        (``key registry``, ``desks``); ``desks``: the desks the router disseminates to."""
         if router_networks:
             for stage in ("validate", "verify", "route", "publish"):
                 self.stage_seconds.labels(stage)
@@ -172,6 +215,24 @@ class HubMetrics:
         for what in reloads:
             for outcome in ("ok", "failed"):
                 self.config_reloads.labels(what, outcome)
+        for desk in desks:
+            self.released.labels(desk)
+            for rule in ("level", "tlp"):
+                self.withheld.labels(desk, rule)
+
+    def clearances(self, registry: Clearances, desks: Iterable[str], today: date) -> None:
+        """Each desk's clearance as of ``today``: in force or not, and the days it has left
+        (no days for a desk that has no clearance at all)."""
+        for desk in desks:
+            self.clearance_in_force.labels(desk).set(
+                int(registry.level_of(desk, today) is not None)
+            )
+            found = registry.of(desk)
+            if found is not None:
+                self.clearance_days_left.labels(desk).set(found.days_left(today))
+            else:
+                with contextlib.suppress(KeyError):
+                    self.clearance_days_left.remove(desk)
 
 
 _default: HubMetrics | None = None

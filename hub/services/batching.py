@@ -160,6 +160,28 @@ class BatchConsumer:
         if self.after_commit is not None:
             self.after_commit(batch)
 
+    async def commit_own(
+        self, make: Callable[[set[int] | None], Batch | None], topic: str
+    ) -> Batch | None:
+        """A batch of the service's own making, with no input records (a release of what it
+        held back), for the partitions of ``topic`` this member owns, committed through the
+        same outbox under the batch lock: it never interleaves with a rebalance or with
+        a batch of records. A failure is raised to the caller, which tries again later."""
+        async with self.lock:
+            owned = {p for t, p in self.assignment.owned if t == topic}
+            if self.assignment.active and not owned:
+                return None
+            batch = make(owned if self.assignment.active else None)
+            if batch is None or not batch.outputs:
+                return None
+            try:
+                await self.outbox.commit(batch)
+            except ProducerFenced as exc:
+                logger.error("%s: fenced by a newer instance; stopping", self.name)
+                self._stop_process(exc)
+                raise FatalServiceError(str(exc)) from exc
+            return batch
+
     def _failed(self, exc: BaseException) -> float:
         """Record a failed batch; the back-off before the retry (doubling, bounded)."""
         self.consecutive_failures += 1

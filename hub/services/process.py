@@ -136,8 +136,11 @@ class ServiceProcess:
             consumers=[c.name for c in self.consumers],
             # the `what` of the router's reloaders (hub/keys/reload.py, hub/services/router.py)
             reloads=(
-                ["key registry", *(["desks"] if self.settings.desks else [])] if self.router else []
+                ["key registry", "clearances", *(["desks"] if self.settings.desks else [])]
+                if self.router
+                else []
             ),
+            desks=self.router.core.router.desks.names if self.router is not None else (),
         )
 
     async def run(self) -> int:
@@ -162,6 +165,8 @@ class ServiceProcess:
             port = await self.health.start()
             logger.info("serving /metrics and /health on %s:%d", self.settings.metrics_host, port)
         pollers = [asyncio.ensure_future(s.run(self._stop)) for s in self.sources]
+        if self.router is not None:
+            pollers.append(asyncio.ensure_future(self.router.run_releases(self._stop)))
         stop_wait: asyncio.Future[object] = asyncio.ensure_future(self._stop.wait())
         done, _ = await asyncio.wait({stop_wait, fatal}, return_when=asyncio.FIRST_COMPLETED)
         code = 3 if fatal in done else 0

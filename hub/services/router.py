@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 from faststream.kafka import KafkaBroker
 
@@ -11,13 +16,15 @@ from adapters.sdk.registry import adapter_class, slugs
 from contract import topology
 from contract.seal import ROUTER_PRINCIPAL
 from contract.topology import CANONICAL, ROUTER_GROUP
+from hub.core.clearance import DEFAULT_CLEARANCES, Clearances, load_clearances
 from hub.core.desks import Desks, load_desks
 from hub.core.records import Batch, Inbound
-from hub.core.router_core import Pending, RouterCore, Tally, prepare
+from hub.core.router_core import Cleared, Pending, RouterCore, Tally, prepare
 from hub.core.routing import Router
 from hub.core.state.cases import CaseDesks
 from hub.core.state.integrity import StateMac
 from hub.core.state.seen import SeenByPartition
+from hub.core.state.withheld import WithheldByPartition
 from hub.core.verifier import ParallelVerifier
 from hub.keys.reload import RegistryReloader
 from hub.keys.store import KeyStore, NoSigningKeyError
@@ -25,11 +32,12 @@ from hub.ops.metrics import metrics
 from hub.reloading import Reloading
 from hub.services.batching import BatchConsumer
 from hub.services.outbox import Outbox
-from hub.services.state_loader import RouterStateListener
+from hub.services.state_loader import RouterMemory, RouterStateListener
 from hub.services.transport import Transport, as_transport
 from hub.settings import HubSettings
 
 GROUP = ROUTER_GROUP
+logger = logging.getLogger(__name__)
 
 
 def replies_through_router(network: str) -> bool:
@@ -70,6 +78,17 @@ class RouterService:
         )
         initial = self.desks.current() if self.desks is not None else load_desks(None)
         self._desks_in_use = initial
+        # the desks' clearances, like the desks: a changed file counts from the next batch
+        # (and the next release round) on; a registry that cannot be read stops the start
+        self.clearances: Reloading[Clearances] = Reloading(
+            settings.clearances or _default_clearances(),
+            load_clearances,
+            what="clearances",
+            on_reload=_count_reload,
+        )
+        self.withheld = WithheldByPartition()
+        #: the clearances and the version of what is held at the last release round
+        self._last_round: tuple[Cleared, int] | None = None
         # the router's own key: seals its receipts and MACs its state (every key of it
         # still held here checks the state written before a rotation)
         router_keys = KeyStore(settings.state_dir).signers(ROUTER_PRINCIPAL)
@@ -89,10 +108,14 @@ class RouterService:
             partitions=lambda topic: transport.partitions(self.consumer.subscriber, topic),
             state_mac=self.state_mac,
             receipt_signer=router_keys[0],
+            cleared=self.cleared,
+            withheld=self.withheld,
         )
         self.outbox = outbox or transport.outbox(GROUP)
         self.listener = RouterStateListener(
-            transport.state_log(), self.seen, self.cases, mac=self.state_mac
+            transport.state_log(),
+            RouterMemory(self.seen, self.cases, self.withheld),
+            mac=self.state_mac,
         )
         self.consumer = BatchConsumer(
             transport,
@@ -107,6 +130,55 @@ class RouterService:
             batch_timeout_ms=settings.batch_timeout_ms,
             stuck_after_s=settings.stuck_after_s,
         )
+
+    def today(self) -> date:
+        return datetime.fromtimestamp(self.core.clock(), UTC).date()
+
+    def cleared(self) -> Cleared:
+        """Each desk's clearance in force today, from the registry as it is now."""
+        return self.clearances.current().levels(self._desks_in_use.names, self.today())
+
+    def _release(self, owned: set[int] | None) -> Batch | None:
+        parts = sorted(owned) if owned is not None else self.withheld.partitions()
+        batch = Batch()
+        tally = Tally()
+        pending = self.core.release(parts, batch, tally)
+        batch.context = RouterBatch(pending, tally)
+        return batch
+
+    async def release_once(self) -> int:
+        """Deliver what the clearances now allow of what is held; the number of desk
+        deliveries. A round looks again only when the clearances or what is held changed
+        since the last round that found nothing to release."""
+        m = metrics()
+        m.release_rounds.inc()
+        self._current_router()
+        m.clearances(self.clearances.current(), self._desks_in_use.names, self.today())
+        cleared = self.cleared()
+        version = self.withheld.version
+        if (cleared, version) == self._last_round:
+            return 0
+        batch = await self.consumer.commit_own(self._release, CANONICAL)
+        if batch is None:
+            self._last_round = (cleared, version)
+            return 0
+        self.committed(batch)
+        context = batch.context
+        assert isinstance(context, RouterBatch)
+        return sum(context.tally.released.values())
+
+    async def run_releases(self, stop: asyncio.Event) -> None:
+        """Release rounds until ``stop``: each ``release_interval_s``, and a failed one is
+        retried at the next (nothing is lost: what is held stays on ``cca.withheld.v1``)."""
+        while not stop.is_set():
+            try:
+                await self.release_once()
+            except Exception:
+                metrics().batch_failures.labels("router-release").inc()
+                self._last_round = None
+                logger.exception("router: a release round failed; trying again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.settings.release_interval_s)
 
     def _current_router(self) -> None:
         if self.desks is None:
@@ -142,6 +214,11 @@ class RouterService:
         tally = context.tally
         self.core.apply(context.pending)
         m = metrics()
+        for (desk, rule), n in tally.withheld.items():
+            m.withheld.labels(desk, rule).inc(n)
+        for desk, n in tally.released.items():
+            m.released.labels(desk).inc(n)
+        m.withheld_pending.set(self.withheld.total())
         for (network, desk), n in tally.routed.items():
             m.messages_out.labels(network, desk).inc(n)
         for (network, reason), n in tally.refused.items():
@@ -155,3 +232,7 @@ class RouterService:
         now = time.time()
         for network, arrived in tally.arrivals:
             m.end_to_end_seconds.labels(network).observe(max(0.0, now - arrived))
+
+
+def _default_clearances() -> Path:
+    return DEFAULT_CLEARANCES

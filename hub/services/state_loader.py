@@ -15,7 +15,7 @@ from typing import Protocol
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.structs import TopicPartition
 
-from contract.topology import CANONICAL, CASE_STATE, SEEN_STATE
+from contract.topology import CANONICAL, CASE_STATE, SEEN_STATE, WITHHELD
 from hub.access import clients
 from hub.access.clients import KafkaAccess
 from hub.core.poison import Poisoned, isolate
@@ -23,6 +23,8 @@ from hub.core.records import Inbound
 from hub.core.state.cases import CaseDesks, decode_desks
 from hub.core.state.integrity import StateMac
 from hub.core.state.seen import SeenByPartition
+from hub.core.state.withheld import WithheldByPartition
+from hub.core.state.withheld import decode as decode_withheld
 from hub.ops.metrics import metrics
 
 logger = logging.getLogger(__name__)
@@ -78,21 +80,45 @@ class Loaded:
     refused: dict[str, int] = field(default_factory=dict)
 
 
-def _apply(record: Inbound, seen: SeenByPartition, cases: CaseDesks) -> None:
+@dataclass
+class RouterMemory:
+    """What the router remembers per partition of the canonical topic."""
+
+    seen: SeenByPartition
+    cases: CaseDesks
+    withheld: WithheldByPartition = field(default_factory=WithheldByPartition)
+
+    def drop(self, partition: int) -> None:
+        self.seen.drop(partition)
+        self.cases.drop(partition)
+        self.withheld.drop(partition)
+
+
+#: the state topics a partition's memory is rebuilt from
+MEMORY_TOPICS = (SEEN_STATE, CASE_STATE, WITHHELD)
+
+
+def _apply(record: Inbound, memory: RouterMemory) -> None:
     """One state record into the memory (pure: raises on an unreadable record)."""
     if record.key is None:
         return
     if record.topic == SEEN_STATE:
-        seen.partition(record.partition).add(record.key.decode())
-    elif record.value is not None:
-        cases.put(record.partition, record.key.decode(), decode_desks(record.value))
+        memory.seen.partition(record.partition).add(record.key.decode())
+    elif record.value is None:
+        return
+    elif record.topic == WITHHELD:
+        entry = decode_withheld(record.value)
+        if entry.event_id.encode() != record.key:
+            raise ValueError("withheld entry under another event's key")
+        memory.withheld.put(record.partition, entry)
+    else:
+        memory.cases.put(record.partition, record.key.decode(), decode_desks(record.value))
 
 
 async def load_state(
     log: StateLog | KafkaAccess,
     partitions: Iterable[int],
-    seen: SeenByPartition,
-    cases: CaseDesks,
+    memory: RouterMemory,
     *,
     mac: StateMac | None = None,
 ) -> Loaded:
@@ -108,14 +134,13 @@ async def load_state(
         return loaded
     source = KafkaStateLog(log) if isinstance(log, KafkaAccess) else log
     for p in parts:
-        seen.drop(p)
-        cases.drop(p)
-    async for records in source.replay([(t, p) for p in parts for t in (SEEN_STATE, CASE_STATE)]):
+        memory.drop(p)
+    async for records in source.replay([(t, p) for p in parts for t in MEMORY_TOPICS]):
         for r in records:
             loaded.read += 1
             why = mac.check(r.topic, r.key, r.value, r.headers) if mac is not None else ""
             if not why:
-                failed = isolate(lambda rec: _apply(rec, seen, cases), r)
+                failed = isolate(lambda rec: _apply(rec, memory), r)
                 why = failed.reason if isinstance(failed, Poisoned) else ""
             if why:
                 loaded.refused[why] = loaded.refused.get(why, 0) + 1
@@ -133,25 +158,22 @@ class RouterStateListener(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(
         self,
         log: StateLog | KafkaAccess,
-        seen: SeenByPartition,
-        cases: CaseDesks,
+        memory: RouterMemory,
         *,
         mac: StateMac | None = None,
     ) -> None:
         self.log: StateLog = KafkaStateLog(log) if isinstance(log, KafkaAccess) else log
-        self.seen = seen
-        self.cases = cases
+        self.memory = memory
         self.mac = mac
 
     async def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
         for tp in revoked:
             if tp.topic == CANONICAL:
-                self.seen.drop(tp.partition)
-                self.cases.drop(tp.partition)
+                self.memory.drop(tp.partition)
 
     async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
         parts = [tp.partition for tp in assigned if tp.topic == CANONICAL]
-        loaded = await load_state(self.log, parts, self.seen, self.cases, mac=self.mac)
+        loaded = await load_state(self.log, parts, self.memory, mac=self.mac)
         logger.info(
             "router: partitions %s assigned; %d state records read, %d refused",
             parts,

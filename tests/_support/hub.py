@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -21,13 +22,22 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
 from adapters.sdk import Translated, get_adapter, slugs, translate
-from contract.topology import ROUTER_DLQ, native_dlq, native_in, native_out
+from contract.topology import (
+    ROUTER_DLQ,
+    WITHHELD,
+    WITHHELD_NOTICE_TYPE,
+    native_dlq,
+    native_in,
+    native_out,
+)
 from hub.access import clients
 from hub.access.clients import KafkaAccess
 from hub.access.participants import load_participants
 from hub.access.principals import ADMIN_PRINCIPAL
 from hub.access.provision import apply_participants, issue_missing
+from hub.core.clearance import load_clearances
 from hub.core.desks import load_desks
+from hub.core.dissemination import disseminate
 from hub.core.routing import Router
 from hub.keys.principals import signing_principals
 from hub.keys.store import KeyStore
@@ -149,14 +159,20 @@ class ServiceProcess:
 class Expected:
     """What the pure core says the running hub must do with a set of native messages."""
 
-    desks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # event id -> desks
+    #: event id -> the desks it reaches (events that reach at least one)
+    desks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: event id -> the desks it is withheld from (their clearance, or its TLP)
+    withheld: dict[str, tuple[str, ...]] = field(default_factory=dict)
     network_of: dict[str, str] = field(default_factory=dict)  # event id -> network
     dlq: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # network -> records
     receipts: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # network -> n
 
 
 def expected_for(natives: Iterable[tuple[str, bytes]]) -> Expected:
-    router = Router(load_desks())
+    """Routed by the desks' routing, disseminated under ``deploy/clearances.toml`` today."""
+    desks = load_desks()
+    router = Router(desks)
+    cleared = load_clearances().levels(desks.names, datetime.now(UTC).date())
     out = Expected()
     now = datetime.now(UTC)
     for network, value in natives:
@@ -164,14 +180,22 @@ def expected_for(natives: Iterable[tuple[str, bytes]]) -> Expected:
         results = translate(adapter, value, received=now)
         accepted = [r for r in results if isinstance(r, Translated)]
         for item in accepted:
-            out.desks[item.event.id] = tuple(router.route(item.event.data))
+            marking = item.event.data.classification
+            allowed = disseminate(
+                marking.level, marking.tlp, router.route(item.event.data), cleared
+            )
+            if allowed.deliver:
+                out.desks[item.event.id] = allowed.deliver
+            if allowed.held:
+                out.withheld[item.event.id] = tuple(h.desk for h in allowed.held)
             out.network_of[item.event.id] = network
         out.dlq[network] += len(results) - len(accepted)
         if adapter.replies:
             if adapter.batch_receipts:
                 out.receipts[network] += 1 if accepted or len(results) > len(accepted) else 0
             else:
-                out.receipts[network] += len(accepted)
+                strict = [r for r in accepted if r.event.data.classification.tlp == "AMBER+STRICT"]
+                out.receipts[network] += len(accepted) - len(strict)
     return out
 
 
@@ -269,11 +293,15 @@ class Landed:
     desk_records: list[tuple[str, object]] = field(default_factory=list)  # (topic, record)
     dlq: dict[str, list[object]] = field(default_factory=lambda: defaultdict(list))
     out: dict[str, list[object]] = field(default_factory=lambda: defaultdict(list))
+    #: event id -> what cca.withheld.v1 says is still held from which desks (latest entry)
+    withheld: dict[str, list[str]] = field(default_factory=dict)
+    #: event id -> the desks that got the notice of its withholding (triage)
+    notices: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 def output_topics() -> list[tuple[str, int]]:
     """(topic, partitions) of everything the hub writes that a test checks."""
-    wanted = set(load_desks().topics) | {ROUTER_DLQ}
+    wanted = set(load_desks().topics) | {ROUTER_DLQ, WITHHELD}
     for slug in slugs():
         wanted |= {native_dlq(slug), native_out(slug)}
     specs = hub_topics(slugs(), load_desks(), partitions=PARTITIONS)
@@ -332,8 +360,15 @@ def _sort(topic: str, record: object, landed: Landed) -> None:
     if topic.startswith("cca.desk."):
         headers = dict(record.headers)  # type: ignore[attr-defined]
         event_id = headers["ce_id"].decode()
-        landed.desk_ids[event_id].append(topic.removeprefix("cca.desk.").removesuffix(".v1"))
+        desk = topic.removeprefix("cca.desk.").removesuffix(".v1")
+        if headers.get("ce_type") == WITHHELD_NOTICE_TYPE.encode():
+            landed.notices[event_id.removesuffix(".withheld")].append(desk)
+        else:
+            landed.desk_ids[event_id].append(desk)
         landed.desk_records.append((topic, record))
+    elif topic == WITHHELD:
+        entry = json.loads(record.value)  # type: ignore[attr-defined]
+        landed.withheld[entry["event_id"]] = [h["desk"] for h in entry["held"]]
     elif topic == ROUTER_DLQ or topic.endswith(".in.dlq"):
         landed.dlq[topic].append(record)
     elif topic.endswith(".out"):

@@ -48,6 +48,8 @@ from contract.topology import (
     PROVENANCE,
     ROUTER_DLQ,
     SEEN_STATE,
+    WITHHELD,
+    WITHHELD_NOTICE_TYPE,
     network_of,
 )
 from hub.core.desks import load_desks
@@ -57,6 +59,7 @@ from hub.core.router_core import Prepared, RouterCore, Tally, key_partition, pre
 from hub.core.routing import Router
 from hub.core.state.cases import CaseDesks
 from hub.core.state.seen import SeenByPartition
+from hub.core.state.withheld import decode as decode_withheld
 from hub.core.verifier import verify_items
 from tests.fuzz.finding import Finding
 from tests.fuzz.reader import ByteReader, byte, chunk
@@ -340,18 +343,29 @@ def _check_refused(record: Inbound, outputs: list[Outbound]) -> None:
 def _check_routed(
     record: Inbound, item: Prepared, outputs: list[Outbound], routed: set[tuple[str, str]]
 ) -> tuple[str, str]:
-    desks = [o for o in outputs if o.topic.startswith("cca.desk.")]
+    on_desks = [o for o in outputs if o.topic.startswith("cca.desk.")]
+    notices = [o for o in on_desks if _is_notice(o)]
+    desks = [o for o in on_desks if not _is_notice(o)]
+    withheld = [o for o in outputs if o.topic == WITHHELD]
     seen = [o for o in outputs if o.topic == SEEN_STATE]
     provenance = [o for o in outputs if o.topic == PROVENANCE]
-    if not desks or len(seen) != 1 or len(provenance) != 1:
+    if not (desks or withheld) or len(seen) != 1 or len(provenance) != 1:
         raise Finding(
-            f"a routed record gave {len(desks)} desk, {len(seen)} seen and "
-            f"{len(provenance)} provenance records"
+            f"a routed record gave {len(desks)} desk, {len(withheld)} withheld, "
+            f"{len(seen)} seen and {len(provenance)} provenance records"
         )
     assert item.verify is not None
     for output in desks:
         if output.value != item.verify.data or output.key != record.key:
             raise Finding("a desk copy differs from what was verified")
+    if len(withheld) > 1 or len(notices) != len(withheld):
+        raise Finding("a withholding without exactly one entry and one notice on triage")
+    for entry in withheld:
+        held = decode_withheld(entry.value or b"")
+        if held.value != item.verify.data or not held.held:
+            raise Finding("a withheld entry that does not hold what was verified")
+        if item.verify.data in (notices[0].value or b""):
+            raise Finding("the triage notice carries the event's content")
     facts = json.loads(provenance[0].value or b"{}")
     routed_id, case = str(facts["event_id"]), str(facts["case_id"])
     if seen[0].key != routed_id.encode():
@@ -361,6 +375,10 @@ def _check_routed(
     if any(seen_id == routed_id for seen_id, _ in routed):
         raise Finding(f"event {routed_id} routed twice in one batch (now on case {case})")
     return routed_id, case
+
+
+def _is_notice(output: Outbound) -> bool:
+    return ("ce_type", WITHHELD_NOTICE_TYPE.encode()) in list(output.headers)
 
 
 ROUTER = Router(load_desks())

@@ -17,9 +17,10 @@ import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -39,10 +40,13 @@ from hub.access.provision import apply_participants, issue_missing, wanted_acls
 from hub.access.scram import password_file
 from hub.core.desks import load_desks
 from hub.localkafka import LocalKafka, LocalKafkaError
+from hub.ops.observability import HealthServer
 from hub.pki import Authority, pki_dir
 from hub.services.topics_admin import ensure_topics
+from hub.services.warden import ClearanceWarden
 from hub.topics import hub_topics
 from tests._support.kafka import broker_settings, broker_unavailable
+from tests._support.prometheus import Prometheus, until
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -372,6 +376,105 @@ async def test_removing_a_principal_revokes_its_access_at_once(broker: Broker) -
 async def _read_forever(reader: AIOKafkaConsumer) -> None:
     while True:
         await reader.getmany(timeout_ms=200)
+
+
+# ---- clearances in time ------------------------------------------------------------------
+
+
+def _registry(path: Path, expires: dict[str, date], *, others: date) -> None:
+    """A clearance registry: every desk SECRET, until ``expires`` or ``others``."""
+    entries = [
+        f'[[clearance]]\ndesk = "{desk}"\nlevel = "SECRET"\nauthority = "CCA Security Office"\n'
+        f"granted = 2026-01-01\nexpires = {expires.get(desk, others).isoformat()}\n"
+        for desk in load_desks().names
+    ]
+    fresh = path.with_suffix(".new")
+    fresh.write_text("\n".join(entries), encoding="utf-8")
+    fresh.replace(path)
+
+
+async def test_a_clearance_passing_its_expiry_removes_the_desks_acl_and_fires_the_alerts(
+    broker: Broker, tmp_path: Path, prometheus_binary: str
+) -> None:
+    """Time travel: the warden judges as of a day the test sets (no waiting); a real
+    Prometheus scrapes it and evaluates the hub's alert rules."""
+    desk = "cybercrime"
+    expires = date(2030, 6, 30)
+    registry = tmp_path / "clearances.toml"
+    _registry(registry, {desk: expires}, others=date(2099, 12, 31))
+    day = [expires - timedelta(days=40)]
+    warden = ClearanceWarden(
+        broker.access(ADMIN_PRINCIPAL),
+        broker.state,
+        load_participants(broker.participants),
+        slugs(),
+        load_desks(),
+        registry,
+        today=lambda: day[0],
+        reload_interval_s=0,
+    )
+    health = HealthServer("127.0.0.1", 0, lambda: {"clearances": warden.last is not None})
+    port = await health.start()
+    prometheus = Prometheus(prometheus_binary, tmp_path, {"cca-warden": port})
+    reader = clients.consumer(broker.access(f"desk.{desk}"), group_id=None)
+    topic = TopicPartition(f"cca.desk.{desk}.v1", 0)
+    try:
+        prometheus.start()
+        await reader.start()
+        reader.assign([topic])
+        reader.seek(topic, 0)
+        first = await warden.check()
+        assert desk not in first.lapsed
+        await reader.getmany(timeout_ms=200)  # in force: the desk reads its topic
+        async with httpx.AsyncClient(timeout=10) as client:
+
+            async def days_left(value: float) -> bool:
+                try:
+                    found = await prometheus.query(
+                        client, f'hub_clearance_days_left{{desk="{desk}"}}'
+                    )
+                except httpx.TransportError:
+                    return False
+                return bool(found) and float(found[0]["value"][1]) == value
+
+            async def firing(alert: str) -> bool:
+                alerts = (await prometheus.api(client, "alerts"))["alerts"]
+                return any(
+                    a["labels"]["alertname"] == alert
+                    and a["labels"].get("desk") == desk
+                    and a["state"] == "firing"
+                    for a in alerts
+                )
+
+            await until(lambda: days_left(40), 60, lambda: "the warden scraped: 40 days left")
+            assert not await firing("HubClearanceExpiring")
+
+            day[0] = expires - timedelta(days=10)
+            await warden.check()
+            await until(lambda: days_left(10), 30, lambda: "10 days left scraped")
+            await until(lambda: firing("HubClearanceExpiring"), 30, lambda: "HubClearanceExpiring")
+
+            day[0] = expires + timedelta(days=1)
+            lapsed = await warden.check()
+            assert lapsed.lapsed == {desk}
+            removed = {a.principal for a in lapsed.applied.plan.remove}
+            assert removed == {f"User:desk.{desk}"}, "only the lapsed desk's ACLs go"
+            assert await _refusal(_read_forever(reader), 20) is TopicAuthorizationFailedError
+            await until(lambda: firing("HubClearanceLapsed"), 30, lambda: "HubClearanceLapsed")
+
+            # re-validated: the warden gives the desk its ACLs back
+            _registry(registry, {desk: date(2031, 6, 30)}, others=date(2099, 12, 31))
+            renewed = await warden.check()
+            assert renewed.lapsed == frozenset()
+            assert {a.principal for a in renewed.applied.plan.add} == {f"User:desk.{desk}"}
+    except BaseException:
+        print("---- prometheus log\n" + prometheus.tail())
+        raise
+    finally:
+        prometheus.stop()
+        await health.stop()
+        await reader.stop()
+        await broker.apply()
 
 
 # ---- secrets -------------------------------------------------------------------------------

@@ -76,10 +76,11 @@ async def test_killing_router_and_adapters_loses_nothing_and_duplicates_nothing(
             await reader.wait_for(
                 lambda landed: (
                     len(landed.desk_ids) >= total
+                    and all(i in landed.withheld for i in expected.withheld)
                     and all(len(landed.dlq[native_dlq(n)]) >= c for n, c in expected.dlq.items())
                 ),
                 timeout=600,
-                what="every event on its desks and every bad input dead-lettered",
+                what="every event on its desks, every withholding, every bad input dead-lettered",
             )
         finally:
             codes = [router.stop(), adapters.stop()]
@@ -93,6 +94,11 @@ async def test_killing_router_and_adapters_loses_nothing_and_duplicates_nothing(
     }
     assert not wrong, f"{len(wrong)} events lost or duplicated, e.g. {list(wrong.items())[:3]}"
     assert set(landed.desk_ids) == set(expected.desks), "events on the desks that nobody sent"
+    # what a desk may not have is withheld from it, once, with one notice on triage
+    for event_id, held in expected.withheld.items():
+        assert sorted(landed.withheld[event_id]) == sorted(held), event_id
+        assert landed.notices[event_id] == ["triage"], event_id
+    assert set(landed.notices) == set(expected.withheld)
     for network, count in expected.dlq.items():
         assert len(landed.dlq[native_dlq(network)]) == count, network
     assert not landed.dlq["cca.dlq.v1"]

@@ -93,6 +93,7 @@ async def _run(
         def complete(landed) -> bool:  # type: ignore[no-untyped-def]
             return (
                 all(i in landed.desk_ids for i in expected.desks)
+                and all(i in landed.withheld for i in expected.withheld)
                 and all(len(landed.dlq[native_dlq(n)]) >= c for n, c in expected.dlq.items())
                 and all(len(landed.out[native_out(n)]) >= c for n, c in expected.receipts.items())
             )
@@ -106,6 +107,11 @@ async def _run(
     for event_id, desks in expected.desks.items():
         assert sorted(landed.desk_ids[event_id]) == sorted(desks), event_id
     assert codes == [0, 0], [s.tail() for s in services]
+    # what a desk may not have is withheld from it, with a content-free notice on triage
+    assert expected.withheld, "the traffic holds events some desk is not cleared for"
+    for event_id, held in expected.withheld.items():
+        assert sorted(landed.withheld[event_id]) == sorted(held), event_id
+        assert landed.notices[event_id] == ["triage"], event_id
 
     registry = KeyStore(state).registry()
     mine = set(expected.desks)
@@ -131,7 +137,7 @@ async def _run(
             assert reason["exception.message"]
             assert reason["topic"] == f"net.{network}.in"
             assert reason["hub.errors.network"] == network
-    assert not landed.dlq["cca.dlq.v1"], "the router refused an adapter's event"
+    assert not landed.dlq["cca.dlq.v1"], f"the router refused an adapter's event: {refused}"
     for network, count in expected.receipts.items():
         assert len(landed.out[native_out(network)]) == count, network
 

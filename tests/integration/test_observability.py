@@ -29,16 +29,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +54,7 @@ from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
 from hub.ops.lag import PartitionLag, hub_groups
 from tests._support.hub import ServiceProcess, expected_for, hub_env, prepare_hub, produce_natives
+from tests._support.prometheus import Prometheus, has_number, until
 
 yaml = pytest.importorskip("yaml")
 
@@ -67,10 +64,6 @@ DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "cca-hub.json"
 DATASOURCE = ROOT / "deploy" / "grafana" / "provisioning" / "datasources" / "prometheus.yml"
 GRAFANA_VARIABLES = {"$network": ".*", "$__rate_interval": "10m", "$__range": "1h"}
 WAIT_S = 120.0
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 # ---- PromQL, cut for probing -----------------------------------------------------------
@@ -284,103 +277,6 @@ def test_status_tables_show_counts_missing_topics_and_lag_per_group() -> None:
     assert re.search(r"^cca-router +cca\.canonical\.v1 +7$", text, re.MULTILINE)
     detailed = render(status, partitions=True)
     assert re.search(r"^cca-router +cca\.canonical\.v1 +1 +3$", detailed, re.MULTILINE)
-
-
-# ---- a real Prometheus -----------------------------------------------------------------
-
-
-class Prometheus:
-    """The Prometheus binary on a free loopback port, with its own config and storage."""
-
-    def __init__(self, binary: str, workdir: Path, jobs: dict[str, int]) -> None:
-        self.binary = binary
-        self.workdir = workdir
-        self.jobs = jobs
-        self.port = free_ports(1)[0]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / "prometheus.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def config(self) -> dict[str, Any]:
-        return {
-            "global": {
-                "scrape_interval": "1s",
-                "scrape_timeout": "1s",
-                "evaluation_interval": "1s",
-            },
-            "rule_files": [str(RULES)],
-            "scrape_configs": [
-                {"job_name": job, "static_configs": [{"targets": [f"127.0.0.1:{port}"]}]}
-                for job, port in self.jobs.items()
-            ],
-        }
-
-    def start(self) -> None:
-        config = self.workdir / "prometheus.yml"
-        config.write_text(yaml.safe_dump(self.config()), encoding="utf-8")
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [
-                self.binary,
-                f"--config.file={config}",
-                f"--storage.tsdb.path={self.workdir / 'data'}",
-                f"--web.listen-address=127.0.0.1:{self.port}",
-                "--log.level=warn",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=30)
-
-    def tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    async def api(self, client: httpx.AsyncClient, path: str, **params: str) -> Any:
-        response = await client.get(f"{self.url}/api/v1/{path}", params=params)
-        response.raise_for_status()
-        body = response.json()
-        assert body["status"] == "success", body
-        return body["data"]
-
-    async def query(self, client: httpx.AsyncClient, expr: str) -> list[dict[str, Any]]:
-        data = await self.api(client, "query", query=expr)
-        result: list[dict[str, Any]] = data["result"]
-        return result
-
-
-def has_number(result: list[dict[str, Any]]) -> bool:
-    return any(not math.isnan(float(sample["value"][1])) for sample in result)
-
-
-async def until(
-    check: Callable[[], Awaitable[bool]], within_s: float, what: Callable[[], str]
-) -> None:
-    deadline = time.monotonic() + within_s
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {within_s:g}s: {what()}")
-        await asyncio.sleep(0.5)
-
-
-@pytest.fixture
-def prometheus_binary() -> str:
-    found = shutil.which("prometheus")
-    if found is None:
-        reason = "the prometheus binary is not installed (Debian package `prometheus`)"
-        if in_ci():
-            pytest.fail(f"{reason}; CI is set, so this fails instead of skipping", pytrace=False)
-        pytest.skip(reason)
-    return found
 
 
 # ---- the running hub -------------------------------------------------------------------

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from adapters.sdk.registry import slugs
-from contract.topology import CASE_STATE, PROGRESS_STATE, PROVENANCE, SEEN_STATE
-from hub.access.acl import Acl, Operation, Pattern, Resource, derive, plan
+from contract.topology import CASE_STATE, PROGRESS_STATE, PROVENANCE, SEEN_STATE, WITHHELD
+from hub.access.acl import Acl, Operation, Pattern, Resource, derive, plan, without_lapsed
 from hub.access.participants import ParticipantsError, load_participants
 from hub.core.desks import load_desks
 
@@ -43,7 +43,7 @@ def test_a_desk_reads_its_own_desk_only(acls: frozenset[Acl]) -> None:
 
 
 def test_custody_and_state_are_written_by_the_router_alone(acls: frozenset[Acl]) -> None:
-    for topic in (PROVENANCE, SEEN_STATE, CASE_STATE, PROGRESS_STATE):
+    for topic in (PROVENANCE, SEEN_STATE, CASE_STATE, PROGRESS_STATE, WITHHELD):
         writers = {a.principal for a in acls if a.name == topic and a.operation is Operation.WRITE}
         assert writers == {"User:svc.router"}, topic
 
@@ -106,3 +106,13 @@ def test_a_file_naming_an_unknown_network_desk_or_role_is_refused(tmp_path: Path
     path.write_text('[[gateway]]\nnetwrk = "refco"\n', encoding="utf-8")
     with pytest.raises(ParticipantsError, match=r"participants.toml: gateway\.0"):
         load_participants(path)
+
+
+def test_a_desk_without_a_clearance_in_force_gets_no_acl_and_nothing_else_changes(
+    acls: frozenset[Acl],
+) -> None:
+    kept = without_lapsed(acls, load_participants(), ["corruption"])
+    assert {a for a in acls - kept} == {a for a in acls if a.principal == "User:desk.corruption"}
+    assert _topics(kept, "desk.corruption", Operation.READ) == set()
+    assert _topics(kept, "desk.cybercrime", Operation.READ) == {"cca.desk.cybercrime.v1"}
+    assert without_lapsed(acls, load_participants(), []) == acls

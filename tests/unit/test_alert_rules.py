@@ -4,13 +4,14 @@ silent — and they fail when an alert can no longer fire."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests._support.prometheus import required_tool
 
 yaml = pytest.importorskip("yaml")
 
@@ -20,19 +21,9 @@ RULES = PROMETHEUS / "alerts.yml"
 TESTS = sorted((PROMETHEUS / "tests").glob("*.yml"))
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture(scope="module")
 def promtool() -> str:
-    found = shutil.which("promtool")
-    if found is None:
-        reason = "promtool is not installed (Debian package `prometheus`)"
-        if in_ci():
-            pytest.fail(f"{reason}; CI is set, so this fails instead of skipping", pytrace=False)
-        pytest.skip(reason)
-    return found
+    return required_tool("promtool")
 
 
 def run(

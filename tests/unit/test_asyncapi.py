@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -19,6 +20,8 @@ from contract.topology import desk_topic, native_dlq, native_in, native_out
 from hub.cli import app
 from hub.cli.asyncapi import render
 from hub.core.desks import load_desks
+from hub.core.dissemination import Held
+from hub.core.state.withheld import Withheld, content_free
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "docs" / "asyncapi.yaml"
@@ -72,7 +75,33 @@ def test_every_desk_carries_every_canonical_type(document: dict[str, Any]) -> No
         }
         assert "cca.case.referral.v1" in names
         assert "cca.notice.v1" in names
-        assert len(names) == 6
+        # and on triage, the content-free notice of each withholding
+        assert len(names) == (7 if desk == "triage" else 6)
+        assert ("cca.withheld.notice.v1" in names) == (desk == "triage")
+
+
+def test_the_withheld_notice_schema_admits_what_the_router_writes(
+    document: dict[str, Any],
+) -> None:
+    schema = document["components"]["messages"]["withheldNotice"]["payload"]
+    entry = Withheld(
+        event_id="e1",
+        case_id="CCA-AAAA-BBBB-CCCC-DDDD",
+        network="refco",
+        type="cca.case.referral.v1",
+        level="SECRET",
+        tlp=None,
+        held=(Held("corruption", "level", "the desk is cleared for CONFIDENTIAL"),),
+        released=(),
+        headers=(),
+        value=b"{}",
+        withheld_at="2026-12-07T00:00:00Z",
+        router="0",
+    )
+    notice = {"notice": "withheld", **content_free(entry), "at": "2026-12-07T00:00:00Z"}
+    jsonschema.validate(notice, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**notice, "summary": "content of the case"}, schema)
 
 
 def test_event_headers_are_the_signed_attributes_and_the_signature(

@@ -54,6 +54,17 @@ def test_a_clearance_is_in_force_through_its_last_day_and_none_after(registry_fi
     assert registry.of("drug-trafficking").days_left(date(2026, 12, 1)) == 30  # type: ignore[union-attr]
 
 
+def test_the_lapsed_desks_are_those_without_a_clearance_in_force(registry_file: Path) -> None:
+    registry = load_clearances(registry_file)
+    names = [c.desk for c in registry.clearance]
+    in_force_today = {d for d in names if registry.level_of(d, date(2026, 12, 7)) is not None}
+    assert registry.lapsed([*names, "no-such-desk"], date(2026, 12, 7)) == {
+        *(set(names) - in_force_today),
+        "no-such-desk",
+    }
+    assert registry.lapsed(names, date(1990, 1, 1)) == set(names)
+
+
 def test_a_suspended_clearance_counts_as_none(registry_file: Path) -> None:
     assert load_clearances(registry_file).level_of("corruption", date(2026, 6, 1)) is None
 

@@ -21,14 +21,24 @@ from contract.envelope.sealing import sign_event
 from contract.keys.registry import KeyRegistry
 from contract.seal import ROUTER_PRINCIPAL, sealed_headers
 from contract.signing import Signer
-from contract.topology import CASE_STATE, ROUTER_DLQ, SEEN_STATE, native_out, receipts_topic
+from contract.topology import (
+    CASE_STATE,
+    ROUTER_DLQ,
+    SEEN_STATE,
+    WITHHELD,
+    native_out,
+    receipts_topic,
+)
 from hub.core.adapter_core import receipt_or_refusal
+from hub.core.dissemination import Held
 from hub.core.dlq import read_reason
 from hub.core.records import Inbound
 from hub.core.state.cases import CaseDesks, encode_desks
 from hub.core.state.integrity import StateMac
 from hub.core.state.seen import SeenByPartition
-from hub.services.state_loader import load_state
+from hub.core.state.withheld import Withheld
+from hub.core.state.withheld import encode as encode_withheld
+from hub.services.state_loader import RouterMemory, load_state
 from tests.samples import event
 
 NOW = datetime.now(UTC)
@@ -131,7 +141,7 @@ async def test_state_without_the_routers_mac_is_refused_and_the_rest_still_loads
         ]
     )
     seen, cases = SeenByPartition(100), CaseDesks()
-    loaded = await load_state(log, [2], seen, cases, mac=mac)
+    loaded = await load_state(log, [2], RouterMemory(seen, cases), mac=mac)
     assert loaded.read == 6
     assert sum(loaded.refused.values()) == 4
     assert "genuine-id" in seen.partition(2)
@@ -140,3 +150,42 @@ async def test_state_without_the_routers_mac_is_refused_and_the_rest_still_loads
     assert cases.get(2, "CCA-CASE") == ("drug-trafficking",)
     assert cases.get(2, "CCA-BAD") is None
     assert json.dumps(loaded.refused)  # reasons are plain text, for the log and the note
+
+
+def _withheld(event_id: str, desk: str) -> bytes:
+    return encode_withheld(
+        Withheld(
+            event_id=event_id,
+            case_id="CCA-CASE",
+            network="refco",
+            type="cca.case.referral.v1",
+            level="SECRET",
+            tlp=None,
+            held=(Held(desk, "level", "cleared for CONFIDENTIAL"),),
+            released=(),
+            headers=(("ce_id", event_id.encode()),),
+            value=b"{}",
+            withheld_at="2026-12-07T00:00:00Z",
+            router="0",
+        )
+    )
+
+
+async def test_withheld_entries_load_only_with_the_routers_mac_and_under_their_own_key(
+    keys: tuple[KeyRegistry, Signer, Signer],
+) -> None:
+    _, _, router = keys
+    mac = StateMac([router])
+    log = FakeStateLog(
+        [
+            _state(mac, WITHHELD, b"held-1", _withheld("held-1", "corruption"), 0),
+            _state(None, WITHHELD, b"forged", _withheld("forged", "corruption"), 1),
+            _state(mac, WITHHELD, b"other-key", _withheld("held-2", "corruption"), 2),
+            _state(mac, WITHHELD, b"junk", b"[1, 2]", 3),
+        ]
+    )
+    memory = RouterMemory(SeenByPartition(100), CaseDesks())
+    loaded = await load_state(log, [2], memory, mac=mac)
+    assert loaded.read == 4
+    assert sum(loaded.refused.values()) == 3
+    assert [e.event_id for e in memory.withheld.entries(2)] == ["held-1"]
