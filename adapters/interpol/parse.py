@@ -1,7 +1,8 @@
 """A feed document → drafts: a list page gives one draft per summary, a detail gives one.
 
 A list page is an object with an ``_embedded.notices`` list; a detail is an object with an
-``entity_id`` (or a self link that names a notice). Anything else is refused. A bad summary
+``entity_id`` (or a self link that names a notice). Anything else is refused, and so is a
+list page without notices (translated alone, it would give nothing). A bad summary
 on a list page is rejected alone (``record`` = its 1-based position) and the others go on.
 """
 
@@ -30,6 +31,11 @@ def parse_document(native: bytes) -> Iterator[Draft | Rejected]:
             " notice detail object was expected"
         )
     notices = _embedded_notices(document)
+    if notices == []:
+        # nothing to translate is still an answer: a message must never vanish unanswered
+        total = document.get("total")
+        says = f" although it says total {total}" if isinstance(total, int) and total else ""
+        raise Reject(f"a list page without notices: nothing to translate{says}")
     if notices is not None:
         yield from _page(document, notices)
     elif is_detail(document):

@@ -38,6 +38,23 @@ def test_ameripol_person_item_without_any_label_is_kept_as_a_name() -> None:
     assert unlabelled.role == "SUBJECT"
 
 
+def test_interpol_list_page_without_notices_is_refused_not_silently_empty() -> None:
+    """Found by the short run on the corpus the long run merged: a list page whose
+    ``_embedded.notices`` is empty (here while ``total`` says 1) translated to nothing at
+    all, so `hub translate` said nothing and a message fed to the adapter left no trace."""
+    native = (
+        b'{"total": 1, "query": {"page": 0, "res": 20}, "_embedded": {"notices": []}, '
+        b'"_links": {"self": {"href": "https://notices.example/notices/v1/yellow"}}}'
+    )
+    check_translate(get_adapter("interpol"), native)
+    (result,) = translate(get_adapter("interpol"), native, received=RECEIVED)
+    assert not isinstance(result, Translated)
+    assert (
+        result.reason
+        == "a list page without notices: nothing to translate although it says total 1"
+    )
+
+
 def test_router_one_event_id_signed_on_two_cases_is_routed_once() -> None:
     """Found by the long run: the network re-signs an event it already sent with only
     ``caseid`` changed; the two copies map to different partitions, each partition's memory
