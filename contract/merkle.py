@@ -174,32 +174,44 @@ def verify_consistency(
 
 
 class MerkleLog:
-    """An append-only log's leaf hashes and its tree hash, kept current in O(log n) per
-    append: the roots of the perfect subtrees the leaves make, from the left, largest
-    first (the RFC's tree shape folds them from the right)."""
+    """An append-only log's tree hash, kept current in O(log n) per append: the roots of
+    the perfect subtrees the leaves make, from the left, largest first (the RFC's tree
+    shape folds them from the right). With ``keep_hashes`` it also keeps every leaf hash,
+    for proofs; without, it holds O(log n) hashes whatever its size."""
 
-    __slots__ = ("_frontier", "hashes")
+    __slots__ = ("_frontier", "_size", "hashes")
 
-    def __init__(self, hashes: Iterable[bytes] = ()) -> None:
-        self.hashes: list[bytes] = []
+    def __init__(self, hashes: Iterable[bytes] = (), *, keep_hashes: bool = True) -> None:
+        self.hashes: list[bytes] | None = [] if keep_hashes else None
         self._frontier: list[tuple[int, bytes]] = []  # (leaves, hash) per perfect subtree
+        self._size = 0
         for value in hashes:
             self.append_hash(value)
 
     def __len__(self) -> int:
-        return len(self.hashes)
+        return self._size
+
+    def copy(self) -> MerkleLog:
+        other = MerkleLog(keep_hashes=self.hashes is not None)
+        other._frontier = list(self._frontier)
+        other._size = self._size
+        if self.hashes is not None:
+            other.hashes = list(self.hashes)
+        return other
 
     def append(self, entry: bytes) -> int:
         """Add an entry; its index."""
         return self.append_hash(leaf_hash(entry))
 
     def append_hash(self, value: bytes) -> int:
-        self.hashes.append(value)
+        if self.hashes is not None:
+            self.hashes.append(value)
+        self._size += 1
         self._frontier.append((1, value))
         while len(self._frontier) > 1 and self._frontier[-1][0] == self._frontier[-2][0]:
             (size, right), (_, left) = self._frontier.pop(), self._frontier.pop()
             self._frontier.append((size * 2, node_hash(left, right)))
-        return len(self.hashes) - 1
+        return self._size - 1
 
     def root(self) -> bytes:
         if not self._frontier:
@@ -209,11 +221,14 @@ class MerkleLog:
             value = node_hash(left, value)
         return value
 
+    def _kept(self, size: int | None) -> list[bytes]:
+        if self.hashes is None:
+            raise ProofError("this log keeps no leaf hashes: it cannot make proofs")
+        return self.hashes[: self._size if size is None else size]
+
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
         """Leaf ``index``'s audit path in the tree of the first ``size`` leaves (all)."""
-        return inclusion_proof(index, self.hashes[: len(self) if size is None else size])
+        return inclusion_proof(index, self._kept(size))
 
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> list[bytes]:
-        return consistency_proof(
-            old_size, self.hashes[: len(self) if new_size is None else new_size]
-        )
+        return consistency_proof(old_size, self._kept(new_size))

@@ -18,6 +18,8 @@ SEEN_STATE: Final = "cca.router.seen.v1"
 CASE_STATE: Final = "cca.router.cases.v1"
 #: per input partition, the next offset the router has processed (written with each batch)
 PROGRESS_STATE: Final = "cca.router.progress.v1"
+#: the custody log's signed tree heads, one log per partition of cca.provenance.v1
+CUSTODY_HEADS: Final = "cca.custody.sth.v1"
 #: events held back from desks not cleared for them, each with the verified event, until
 #: released (key: the event id; the router's state, with its MAC)
 WITHHELD: Final = "cca.withheld.v1"
@@ -104,6 +106,8 @@ TRACE_HEADERS: Final = (
 )
 #: on receipts: the desks the router chose for the event
 DESKS_HEADER: Final = "hub.desks"
+#: on a provenance record: its index in its partition's custody log
+CUSTODY_INDEX_HEADER: Final = "hub.custody.index"
 #: the content-free notice on the triage desk that an event was withheld from desks
 WITHHELD_NOTICE_TYPE: Final = "cca.withheld.notice.v1"
 #: the CloudEvents source of what the router itself says (notices)

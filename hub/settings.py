@@ -41,6 +41,15 @@ class HubSettings(BaseSettings):
     clearances: Path | None = Field(
         default=None, description="the desks' clearance registry; default deploy/clearances.toml"
     )
+    custody_head_every: int = Field(
+        default=1000, ge=1, le=1_000_000, description="sign a custody tree head every N entries"
+    )
+    custody_head_interval_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="and when custody entries have waited this long without a signed head",
+    )
     release_interval_s: float = Field(
         default=1.0,
         gt=0,

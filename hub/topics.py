@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from contract.topology import (
     CANONICAL,
     CASE_STATE,
+    CUSTODY_HEADS,
     PROGRESS_STATE,
     PROVENANCE,
     ROUTER_DLQ,
@@ -82,7 +83,14 @@ def hub_topics(
             PROVENANCE,
             partitions,
             {**_retention(3650), **isr},
-            "chain of custody: what the router verified and where it sent it",
+            "chain of custody: what the router verified and where it sent it; each "
+            "partition an append-only Merkle log (hub.custody.index)",
+        ),
+        TopicSpec(
+            CUSTODY_HEADS,
+            partitions,
+            {**_retention(3650), **isr},
+            "the custody logs' tree heads, signed by the router, on their log's partition",
         ),
         TopicSpec(
             ROUTER_DLQ,

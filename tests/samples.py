@@ -89,14 +89,17 @@ def data(event_type: str, **overrides: Any) -> CanonicalData:
 SAMPLE_SHA256 = "0" * 64
 
 
-def event(event_type: str, **overrides: Any) -> CanonicalEvent:
-    """A sample event of ``event_type``, its id derived as an adapter derives one."""
+def event(event_type: str, network: str = "oas-hien", **overrides: Any) -> CanonicalEvent:
+    """A sample event of ``event_type`` from ``network``, its id derived as an adapter
+    derives one."""
     overrides.setdefault("provenance", {"media_type": "application/xml", "sha256": SAMPLE_SHA256})
+    if network != "oas-hien":
+        overrides.setdefault("origin", {**base()["origin"], "network": network})
     payload = data(event_type, **overrides)
-    case = case_id("oas-hien", payload.reference)
+    case = case_id(network, payload.reference)
     return CanonicalEvent(
-        id=event_id("oas-hien", event_type, SAMPLE_SHA256, case),
-        source="urn:cca:net:oas-hien",
+        id=event_id(network, event_type, SAMPLE_SHA256, case),
+        source=f"urn:cca:net:{network}",
         type=event_type,
         time=SENT,
         subject=payload.reference,

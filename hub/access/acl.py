@@ -13,7 +13,8 @@ What each kind may do:
 * an **operator** (``hub status``) may describe every hub topic and group, and read the
   router's progress records (offsets only); it writes nothing.
 
-``cca.provenance.v1`` and the router's state topics are written by routers alone.
+``cca.provenance.v1`` (the custody logs), their signed heads and the router's state topics
+are written by routers alone.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from adapters.sdk.registry import adapter_class
 from contract.topology import (
     CANONICAL,
     CASE_STATE,
+    CUSTODY_HEADS,
     PROGRESS_STATE,
     PROVENANCE,
     ROUTER_DLQ,
@@ -181,9 +183,10 @@ def _role(who: str, role: str, desks: Desks, networks: Sequence[str]) -> set[Acl
 
 def _router(who: str, desks: Desks, networks: Sequence[str]) -> set[Acl]:
     acls = _topic(who, CANONICAL, Operation.READ)
-    for state in (SEEN_STATE, CASE_STATE, PROGRESS_STATE, WITHHELD):
+    # its state, and the custody logs it rebuilds on assignment
+    for state in (SEEN_STATE, CASE_STATE, PROGRESS_STATE, WITHHELD, PROVENANCE, CUSTODY_HEADS):
         acls |= _topic(who, state, Operation.READ) | _topic(who, state, Operation.WRITE)
-    for topic in (PROVENANCE, ROUTER_DLQ, *(desk_topic(d) for d in desks.names)):
+    for topic in (ROUTER_DLQ, *(desk_topic(d) for d in desks.names)):
         acls |= _topic(who, topic, Operation.WRITE)
     for slug in networks:
         if replies_through_router(adapter_class(slug)):

@@ -10,6 +10,7 @@ Withheld events are released to a desk once its clearance allows (:meth:`RouterC
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,8 @@ from contract.seal import sealed_headers
 from contract.signing import Signer, VerificationError, canonical_json
 from contract.topology import (
     CASE_STATE,
+    CUSTODY_HEADS,
+    CUSTODY_INDEX_HEADER,
     DESKS_HEADER,
     NATIVE_TOPIC_HEADER,
     PROGRESS_STATE,
@@ -42,6 +45,7 @@ from contract.topology import (
     receipts_topic,
     topic_role,
 )
+from hub.core.custody import Appended, CustodyLogs
 from hub.core.dissemination import Decision as Dissemination
 from hub.core.dissemination import EveryDeskCleared, disseminate
 from hub.core.dlq import Reason, dead_letter_headers
@@ -61,7 +65,9 @@ Cleared = Mapping[str, Level | None]
 
 STATUS_TYPE = "cca.request.status.v1"
 #: the router's own state: written with a MAC, trusted back only with it
-STATE_TOPICS = frozenset({SEEN_STATE, CASE_STATE, PROGRESS_STATE, WITHHELD})
+STATE_TOPICS = frozenset(
+    {SEEN_STATE, CASE_STATE, PROGRESS_STATE, WITHHELD, PROVENANCE, CUSTODY_HEADS}
+)
 MAX_VALUE_BYTES = 8 * 1024 * 1024
 
 
@@ -101,6 +107,7 @@ class Pending:
     seen: dict[int, set[str]] = field(default_factory=dict)
     cases: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
     withheld: list[tuple[int, Withheld]] = field(default_factory=list)
+    custody: Appended = field(default_factory=Appended)
 
 
 @dataclass(slots=True)
@@ -202,7 +209,10 @@ class RouterCore:
         receipt_signer: Signer | None = None,
         cleared: Callable[[], Cleared] = EveryDeskCleared,
         withheld: WithheldByPartition | None = None,
+        custody: CustodyLogs | None = None,
     ) -> None:
+        #: each partition's custody log (the provenance records as Merkle leaves)
+        self.custody = custody if custody is not None else CustodyLogs()
         #: each desk's clearance in force, read once per batch (the registry, reloaded)
         self.cleared = cleared
         #: what is still held from desks, per partition, until their clearance allows it
@@ -235,6 +245,7 @@ class RouterCore:
         for item, verdict in zip(items, verdicts, strict=True):
             self._one(item, verdict, batch, tally, pending, cleared)
             batch.consumed(item.record)
+        batch.outputs += self._heads(pending)
         batch.outputs += self.progress(batch.offsets)
         batch.outputs = [self._sealed(o) for o in batch.outputs]
         return pending
@@ -284,6 +295,7 @@ class RouterCore:
             self.cases.put(partition, case, desks)
         for partition, entry in pending.withheld:
             self.withheld.put(partition, entry)
+        self.custody.apply(pending.custody)
 
     def _case_desks(self, pending: Pending, partition: int, case: str) -> tuple[str, ...] | None:
         return pending.cases.get((partition, case)) or self.cases.get(partition, case)
@@ -465,16 +477,20 @@ class RouterCore:
                 at=at,
                 extra={
                     "key_id": event.keyid,
+                    "signature": item.attributes.get("signature"),
                     "signature_verified": True,
                     "native_sha256": event.data.provenance.sha256
                     if event.data.provenance
                     else None,
+                    "canonical_sha256": hashlib.sha256(value).hexdigest(),
                     "input": {
                         "topic": record.topic,
                         "partition": record.partition,
                         "offset": record.offset,
                     },
                 },
+                partition=part,
+                pending=pending,
             )
         )
         return Decision(event, allowed.deliver, outputs, case_desks, withheld)
@@ -491,9 +507,12 @@ class RouterCore:
         cleared: Cleared,
         at: str,
         extra: Mapping[str, object],
+        partition: int,
+        pending: Pending,
     ) -> Outbound:
         """The custody record of one decision: where the event went, where it was held and
-        why, with the level, the TLP and each desk's clearance at that moment."""
+        why, with the level, the TLP and each desk's clearance at that moment; the next
+        leaf of its partition's custody log (its index in a header)."""
         decisions = [
             {"desk": d, "outcome": "delivered", "rule": "level+tlp", "clearance": cleared.get(d)}
             for d in allowed.deliver
@@ -507,28 +526,42 @@ class RouterCore:
             }
             for h in allowed.held
         ]
+        value = canonical_json(
+            {
+                "event_id": event_id,
+                "case_id": case_id,
+                "network": network,
+                "type": event_type,
+                **extra,
+                "outcome": outcome,
+                "level": allowed.level,
+                "tlp": allowed.tlp,
+                "desks": list(allowed.deliver),
+                "withheld": [h.desk for h in allowed.held],
+                "decisions": decisions,
+                "router": self.instance,
+                "routed_at": at,
+            }
+        )
+        index = self.custody.add(partition, value, pending.custody)
         return Outbound(
             PROVENANCE,
             case_id.encode(),
-            canonical_json(
-                {
-                    "event_id": event_id,
-                    "case_id": case_id,
-                    "network": network,
-                    "type": event_type,
-                    **extra,
-                    "outcome": outcome,
-                    "level": allowed.level,
-                    "tlp": allowed.tlp,
-                    "desks": list(allowed.deliver),
-                    "withheld": [h.desk for h in allowed.held],
-                    "decisions": decisions,
-                    "router": self.instance,
-                    "routed_at": at,
-                }
-            ),
-            (),
+            value,
+            [(CUSTODY_INDEX_HEADER, str(index).encode())],
+            partition,
         )
+
+    def _heads(self, pending: Pending, partitions: Iterable[int] = ()) -> list[Outbound]:
+        """The signed tree heads due once this batch's custody entries are in."""
+        now = self.clock()
+        heads = self.custody.heads(
+            pending.custody, now, _iso(now), self.instance, self.receipt_signer, partitions
+        )
+        return [
+            Outbound(CUSTODY_HEADS, str(part).encode(), head.encode(), (), part)
+            for part, head in heads
+        ]
 
     def _notice(self, entry: Withheld, at: str) -> Outbound:
         """The triage desk's content-free notice of a withholding: ids, level, marking,
@@ -551,7 +584,7 @@ class RouterCore:
             headers = sealed_headers(self.receipt_signer, topic, key, value, headers)
         return Outbound(topic, key, value, headers)
 
-    def release(self, partitions: Iterable[int], batch: Batch, tally: Tally) -> Pending:
+    def release(self, partitions: Sequence[int], batch: Batch, tally: Tally) -> Pending:
         """Deliver what is held from desks whose clearance now allows it, in ``partitions``
         (those this router owns): each desk gets the verified event once, the entry is
         written again with the desk released, and provenance says so. Applied with
@@ -588,10 +621,19 @@ class RouterCore:
                         allowed=replace(allowed, held=still),
                         cleared=cleared,
                         at=_iso(self.clock()),
-                        extra={"withheld_at": entry.withheld_at},
+                        extra={
+                            "key_id": dict(entry.headers).get("ce_keyid", b"").decode(),
+                            "signature": dict(entry.headers).get("ce_signature", b"").decode(),
+                            "canonical_sha256": hashlib.sha256(entry.value).hexdigest(),
+                            "withheld_at": entry.withheld_at,
+                        },
+                        partition=part,
+                        pending=pending,
                     )
                 )
                 pending.withheld.append((part, after))
+        # heads for entries that have waited without one while nothing else came
+        batch.outputs += self._heads(pending, self.custody.unheaded(partitions))
         batch.outputs = [self._sealed(o) for o in batch.outputs]
         return pending
 

@@ -17,6 +17,7 @@ from contract import topology
 from contract.seal import ROUTER_PRINCIPAL
 from contract.topology import CANONICAL, ROUTER_GROUP
 from hub.core.clearance import DEFAULT_CLEARANCES, Clearances, load_clearances
+from hub.core.custody import CustodyLogs
 from hub.core.desks import Desks, load_desks
 from hub.core.records import Batch, Inbound
 from hub.core.router_core import Cleared, Pending, RouterCore, Tally, prepare
@@ -87,6 +88,9 @@ class RouterService:
             on_reload=_count_reload,
         )
         self.withheld = WithheldByPartition()
+        self.custody = CustodyLogs(
+            every=settings.custody_head_every, interval_s=settings.custody_head_interval_s
+        )
         #: the clearances and the version of what is held at the last release round
         self._last_round: tuple[Cleared, int] | None = None
         # the router's own key: seals its receipts and MACs its state (every key of it
@@ -110,11 +114,12 @@ class RouterService:
             receipt_signer=router_keys[0],
             cleared=self.cleared,
             withheld=self.withheld,
+            custody=self.custody,
         )
         self.outbox = outbox or transport.outbox(GROUP)
         self.listener = RouterStateListener(
             transport.state_log(),
-            RouterMemory(self.seen, self.cases, self.withheld),
+            RouterMemory(self.seen, self.cases, self.withheld, self.custody),
             mac=self.state_mac,
         )
         self.consumer = BatchConsumer(
@@ -139,7 +144,11 @@ class RouterService:
         return self.clearances.current().levels(self._desks_in_use.names, self.today())
 
     def _release(self, owned: set[int] | None) -> Batch | None:
-        parts = sorted(owned) if owned is not None else self.withheld.partitions()
+        parts = (
+            sorted(owned)
+            if owned is not None
+            else sorted({*self.withheld.partitions(), *self.core.custody.partitions()})
+        )
         batch = Batch()
         tally = Tally()
         pending = self.core.release(parts, batch, tally)
@@ -147,16 +156,18 @@ class RouterService:
         return batch
 
     async def release_once(self) -> int:
-        """Deliver what the clearances now allow of what is held; the number of desk
-        deliveries. A round looks again only when the clearances or what is held changed
-        since the last round that found nothing to release."""
+        """Deliver what the clearances now allow of what is held, and sign the custody logs'
+        heads that have waited; the number of desk deliveries. A round looks again only
+        when the clearances or what is held changed since the last round that found nothing
+        to release, or when custody entries wait for a head."""
         m = metrics()
         m.release_rounds.inc()
         self._current_router()
         m.clearances(self.clearances.current(), self._desks_in_use.names, self.today())
         cleared = self.cleared()
         version = self.withheld.version
-        if (cleared, version) == self._last_round:
+        waiting = self.core.custody.unheaded(self.core.custody.partitions())
+        if (cleared, version) == self._last_round and not waiting:
             return 0
         batch = await self.consumer.commit_own(self._release, CANONICAL)
         if batch is None:

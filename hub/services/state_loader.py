@@ -15,9 +15,18 @@ from typing import Protocol
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.structs import TopicPartition
 
-from contract.topology import CANONICAL, CASE_STATE, SEEN_STATE, WITHHELD
+from contract.merkle import leaf_hash
+from contract.topology import (
+    CANONICAL,
+    CASE_STATE,
+    CUSTODY_HEADS,
+    PROVENANCE,
+    SEEN_STATE,
+    WITHHELD,
+)
 from hub.access import clients
 from hub.access.clients import KafkaAccess
+from hub.core.custody import CustodyLogs, decode_head, index_of
 from hub.core.poison import Poisoned, isolate
 from hub.core.records import Inbound
 from hub.core.state.cases import CaseDesks, decode_desks
@@ -62,7 +71,9 @@ class KafkaStateLog:
                 batches = await consumer.getmany(*remaining, timeout_ms=500)
                 for tp, records in batches.items():
                     yield [
-                        Inbound(tp.topic, tp.partition, r.offset, r.key, r.value, r.headers)
+                        Inbound(
+                            tp.topic, tp.partition, r.offset, r.key, r.value, r.headers, r.timestamp
+                        )
                         for r in records
                     ]
                 for tp in list(remaining):
@@ -87,15 +98,18 @@ class RouterMemory:
     seen: SeenByPartition
     cases: CaseDesks
     withheld: WithheldByPartition = field(default_factory=WithheldByPartition)
+    custody: CustodyLogs = field(default_factory=CustodyLogs)
 
     def drop(self, partition: int) -> None:
         self.seen.drop(partition)
         self.cases.drop(partition)
         self.withheld.drop(partition)
+        self.custody.drop(partition)
 
 
-#: the state topics a partition's memory is rebuilt from
-MEMORY_TOPICS = (SEEN_STATE, CASE_STATE, WITHHELD)
+#: the topics a partition's memory is rebuilt from (the custody log: every provenance
+#: record of the partition, in order, and its signed heads)
+MEMORY_TOPICS = (SEEN_STATE, CASE_STATE, WITHHELD, PROVENANCE, CUSTODY_HEADS)
 
 
 def _apply(record: Inbound, memory: RouterMemory) -> None:
@@ -106,6 +120,18 @@ def _apply(record: Inbound, memory: RouterMemory) -> None:
         memory.seen.partition(record.partition).add(record.key.decode())
     elif record.value is None:
         return
+    elif record.topic == PROVENANCE:
+        log = memory.custody.log(record.partition)
+        index = index_of(record.headers)
+        if index != len(log.tree):
+            raise ValueError(f"custody entry {index} where entry {len(log.tree)} comes next")
+        log.tree.append_hash(leaf_hash(record.value))
+    elif record.topic == CUSTODY_HEADS:
+        head = decode_head(record.value)
+        log = memory.custody.log(record.partition)
+        if head.size > log.head_size:
+            log.head_size = head.size
+            log.head_at = record.timestamp_ms / 1000
     elif record.topic == WITHHELD:
         entry = decode_withheld(record.value)
         if entry.event_id.encode() != record.key:

@@ -22,7 +22,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
 from adapters.sdk import Translated, get_adapter, slugs, translate
+from contract.seal import ROUTER_PRINCIPAL
 from contract.topology import (
+    CUSTODY_HEADS,
+    PROVENANCE,
     ROUTER_DLQ,
     WITHHELD,
     WITHHELD_NOTICE_TYPE,
@@ -36,15 +39,19 @@ from hub.access.participants import load_participants
 from hub.access.principals import ADMIN_PRINCIPAL
 from hub.access.provision import apply_participants, issue_missing
 from hub.core.clearance import load_clearances
+from hub.core.custody import Audit, audit, index_of
 from hub.core.desks import load_desks
+from hub.core.dissemination import Decision as Dissemination
 from hub.core.dissemination import disseminate
 from hub.core.routing import Router
+from hub.core.state.integrity import StateMac
 from hub.keys.principals import signing_principals
 from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
 from hub.pki import pki_dir
 from hub.services.topics_admin import ensure_topics
 from hub.topics import hub_topics
+from schemas import CanonicalData
 from tests._support.kafka import SecureKafka
 
 PARTITIONS = 4
@@ -168,11 +175,17 @@ class Expected:
     receipts: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # network -> n
 
 
+def allowed_desks(data: CanonicalData) -> Dissemination:
+    """Where the router sends an event's data: its desks by routing, disseminated under
+    ``deploy/clearances.toml`` as of today."""
+    desks = load_desks()
+    cleared = load_clearances().levels(desks.names, datetime.now(UTC).date())
+    marking = data.classification
+    return disseminate(marking.level, marking.tlp, Router(desks).route(data), cleared)
+
+
 def expected_for(natives: Iterable[tuple[str, bytes]]) -> Expected:
     """Routed by the desks' routing, disseminated under ``deploy/clearances.toml`` today."""
-    desks = load_desks()
-    router = Router(desks)
-    cleared = load_clearances().levels(desks.names, datetime.now(UTC).date())
     out = Expected()
     now = datetime.now(UTC)
     for network, value in natives:
@@ -180,10 +193,7 @@ def expected_for(natives: Iterable[tuple[str, bytes]]) -> Expected:
         results = translate(adapter, value, received=now)
         accepted = [r for r in results if isinstance(r, Translated)]
         for item in accepted:
-            marking = item.event.data.classification
-            allowed = disseminate(
-                marking.level, marking.tlp, router.route(item.event.data), cleared
-            )
+            allowed = allowed_desks(item.event.data)
             if allowed.deliver:
                 out.desks[item.event.id] = allowed.deliver
             if allowed.held:
@@ -373,3 +383,43 @@ def _sort(topic: str, record: object, landed: Landed) -> None:
         landed.dlq[topic].append(record)
     elif topic.endswith(".out"):
         landed.out[topic].append(record)
+
+
+async def custody_of(bootstrap: str, state_dir: Path) -> Audit:
+    """The audit of the custody logs the hub of ``state_dir`` wrote: every provenance
+    record and tree head that carries its router's MAC (the session broker is shared by
+    other tests' hubs, each a log of its own), read ``read_committed`` from the start."""
+    store = KeyStore(state_dir)
+    mac = StateMac(store.signers(ROUTER_PRINCIPAL))
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        isolation_level="read_committed",
+        enable_auto_commit=False,
+        fetch_max_bytes=64 * 1024 * 1024,
+    )
+    await consumer.start()
+    entries: dict[int, list[tuple[int | None, bytes]]] = defaultdict(list)
+    heads: list[tuple[int, bytes]] = []
+    try:
+        tps = [TopicPartition(t, p) for t in (PROVENANCE, CUSTODY_HEADS) for p in range(PARTITIONS)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        remaining = {tp for tp in tps if ends[tp] > 0}
+        while remaining:
+            for tp, records in (await consumer.getmany(*remaining, timeout_ms=500)).items():
+                for r in records:
+                    headers = list(r.headers)
+                    if mac.check(tp.topic, r.key, r.value, headers) != "":
+                        continue
+                    if tp.topic == PROVENANCE:
+                        entries[tp.partition].append((index_of(headers), r.value))
+                    else:
+                        heads.append((tp.partition, r.value))
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+    return audit(entries, heads, store.registry())

@@ -41,9 +41,11 @@ from contract import strictjson
 from contract.envelope.binary import header_attributes
 from contract.envelope.identity import event_id
 from contract.keys.registry import KeyRegistry
+from contract.merkle import MerkleLog
 from contract.signing import Signer, canonical_json
 from contract.topology import (
     CANONICAL,
+    CUSTODY_HEADS,
     PROGRESS_STATE,
     PROVENANCE,
     ROUTER_DLQ,
@@ -52,6 +54,7 @@ from contract.topology import (
     WITHHELD_NOTICE_TYPE,
     network_of,
 )
+from hub.core.custody import decode_head, index_of
 from hub.core.desks import load_desks
 from hub.core.dlq import read_reason
 from hub.core.records import Batch, Inbound, Outbound
@@ -290,14 +293,18 @@ def run_batch(core: RouterCore, keys: Keys, records: Sequence[Inbound]) -> list[
     verdicts = [next(answers) if item.verify else None for item in items]
     tally = Tally()
     batch = WatchedBatch(tally)
+    before = {p: core.custody.log(p).tree.copy() for p in core.custody.partitions()}
     pending = core.decide(items, verdicts, batch, tally)
-    fates = check_batch(records, items, batch)
+    fates = check_batch(records, items, batch, before)
     core.apply(pending)
     return fates
 
 
 def check_batch(
-    records: Sequence[Inbound], items: Sequence[Prepared], batch: WatchedBatch
+    records: Sequence[Inbound],
+    items: Sequence[Prepared],
+    batch: WatchedBatch,
+    core_logs: dict[int, MerkleLog],
 ) -> list[str]:
     if len(batch.marks) != len(records):
         raise Finding(f"{len(records)} records but {len(batch.marks)} consumed")
@@ -320,14 +327,38 @@ def check_batch(
             fates.append("routed")
         start, duplicates = end, dups
     tail = batch.outputs[start:]
+    heads = [o for o in tail if o.topic == CUSTODY_HEADS]
+    tail = [o for o in tail if o.topic != CUSTODY_HEADS]
     if any(o.topic != PROGRESS_STATE for o in tail):
-        raise Finding("records after the last one's outputs that are not progress records")
+        raise Finding("records after the last one's outputs that are not heads or progress")
+    _check_heads(core_logs, batch.outputs, heads)
     for record in records:
         if batch.offsets.get((record.topic, record.partition), 0) < record.offset + 1:
             raise Finding(f"the batch's offsets do not cover {record.partition}@{record.offset}")
     if len(tail) != len(batch.offsets):
         raise Finding("not one progress record per input partition")
     return fates
+
+
+def _check_heads(
+    before: dict[int, MerkleLog], outputs: list[Outbound], heads: list[Outbound]
+) -> None:
+    """Each custody entry is the next leaf of its partition's log (its index says so), and
+    each signed head is the head of its log: the entries it had, then this batch's."""
+    logs = {part: log.copy() for part, log in before.items()}
+    for out in outputs:
+        if out.topic != PROVENANCE:
+            continue
+        assert out.partition is not None
+        log = logs.setdefault(out.partition, MerkleLog(keep_hashes=False))
+        if index_of(out.headers) != len(log):
+            raise Finding("a custody entry out of its log's order")
+        log.append(out.value or b"")
+    for out in heads:
+        head = decode_head(out.value or b"")
+        log = logs.get(out.partition or 0)
+        if log is None or head.size != len(log) or head.root != log.root():
+            raise Finding("a signed tree head that is not the head of its log")
 
 
 def _check_refused(record: Inbound, outputs: list[Outbound]) -> None:

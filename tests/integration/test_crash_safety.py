@@ -19,6 +19,7 @@ from hub.demo.traffic import traffic
 from tests._support.hub import (
     OutputReader,
     ServiceProcess,
+    custody_of,
     expected_for,
     hub_env,
     output_ends,
@@ -103,3 +104,11 @@ async def test_killing_router_and_adapters_loses_nothing_and_duplicates_nothing(
         assert len(landed.dlq[native_dlq(network)]) == count, network
     assert not landed.dlq["cca.dlq.v1"]
     assert codes == [0, 0], (router.tail(), adapters.tail())
+    # the custody logs: intact across the kills, every delivered event in them exactly once
+    custody = await custody_of(kafka_bootstrap, state)
+    assert custody.problems == []
+    assert sum(custody.heads.values()) > 0
+    for event_id, desks in expected.desks.items():
+        entries = [e for e in custody.events.get(event_id, []) if e["outcome"] == "routed"]
+        assert len(entries) == 1, event_id
+        assert sorted(entries[0]["desks"]) == sorted(desks), event_id

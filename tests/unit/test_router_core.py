@@ -14,6 +14,7 @@ from contract.keys.registry import KeyRegistry
 from contract.signing import Signer
 from contract.topology import (
     CASE_STATE,
+    CUSTODY_HEADS,
     PROGRESS_STATE,
     PROVENANCE,
     ROUTER_DLQ,
@@ -90,6 +91,7 @@ def test_a_signed_event_goes_to_its_desks_with_receipt_provenance_and_state(keys
         receipts_topic("oas-hien"),
         SEEN_STATE,
         PROVENANCE,
+        CUSTODY_HEADS,
         PROGRESS_STATE,
     ]
     desk = batch.outputs[1]
@@ -99,7 +101,7 @@ def test_a_signed_event_goes_to_its_desks_with_receipt_provenance_and_state(keys
     progress = json.loads(batch.outputs[-1].value or b"")
     assert progress == {"next": 1, "partition": 2, "router": "0", "topic": "cca.canonical.v1"}
     assert batch.outputs[-1].partition == 2
-    provenance = json.loads(batch.outputs[-2].value or b"")
+    provenance = json.loads(batch.outputs[-3].value or b"")
     assert provenance["signature_verified"] is True
     assert provenance["desks"] == ["drug-trafficking"]
     assert tally.routed == {("oas-hien", "drug-trafficking"): 1}

@@ -138,7 +138,8 @@ def test_the_router_macs_its_state_and_seals_its_receipts(registry: KeyRegistry)
     batch = Batch()
     core.decide(items, verdicts, batch, Tally())
     state = [o for o in batch.outputs if o.topic in STATE_TOPICS]
-    assert len(state) == 3
+    # seen, case, progress, and the custody entry (provenance) with its signed tree head
+    assert len(state) == 5
     for out in state:
         assert mac.check(out.topic, out.key, out.value, out.headers) == ""
     receipts = [o for o in batch.outputs if o.topic == receipts_topic("oas-hien")]
