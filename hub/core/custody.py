@@ -33,7 +33,7 @@ from contract.merkle import (
 )
 from contract.seal import ROUTER_PRINCIPAL
 from contract.signing import Signer, VerificationError, canonical_json
-from contract.topology import CUSTODY_HEADS, CUSTODY_INDEX_HEADER, PROVENANCE
+from contract.topology import CUSTODY_INDEX_HEADER, PROVENANCE
 
 HEAD_DOMAIN = b"cca-hub/custody-tree-head/v1\x00"
 
@@ -205,20 +205,6 @@ class CustodyLogs:
 
     def unheaded(self, partitions: Iterable[int]) -> list[int]:
         return [p for p in partitions if self.size(p) > self.log(p).head_size]
-
-
-def head_output(partition: int, head: TreeHead) -> tuple[str, bytes, bytes, int]:
-    """(topic, key, value, partition) of a head's record."""
-    return CUSTODY_HEADS, str(partition).encode(), head.encode(), partition
-
-
-def heads_by_log(heads: Iterable[TreeHead]) -> Mapping[str, list[TreeHead]]:
-    out: dict[str, list[TreeHead]] = {}
-    for head in heads:
-        out.setdefault(head.log, []).append(head)
-    for values in out.values():
-        values.sort(key=lambda h: (h.size, h.at))
-    return out
 
 
 @dataclass

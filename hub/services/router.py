@@ -8,7 +8,6 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from faststream.kafka import KafkaBroker
 
@@ -82,7 +81,7 @@ class RouterService:
         # the desks' clearances, like the desks: a changed file counts from the next batch
         # (and the next release round) on; a registry that cannot be read stops the start
         self.clearances: Reloading[Clearances] = Reloading(
-            settings.clearances or _default_clearances(),
+            settings.clearances or DEFAULT_CLEARANCES,
             load_clearances,
             what="clearances",
             on_reload=_count_reload,
@@ -243,7 +242,3 @@ class RouterService:
         now = time.time()
         for network, arrived in tally.arrivals:
             m.end_to_end_seconds.labels(network).observe(max(0.0, now - arrived))
-
-
-def _default_clearances() -> Path:
-    return DEFAULT_CLEARANCES
