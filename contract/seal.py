@@ -19,8 +19,17 @@ from typing import Final
 
 from contract.keys.registry import KeyRegistry
 from contract.signing import Signer, VerificationError
+from contract.topology import ROUTER_PRINCIPAL
 
-ROUTER_PRINCIPAL: Final = "cca-router"
+__all__ = [
+    "ROUTER_PRINCIPAL",
+    "SEAL_DOMAIN",
+    "SEAL_HEADER",
+    "SEAL_KEYID_HEADER",
+    "check_seal",
+    "seal_message",
+    "sealed_headers",
+]
 SEAL_DOMAIN: Final = b"cca-hub/router-seal/v1\x00"
 SEAL_KEYID_HEADER: Final = "hub.seal.keyid"
 SEAL_HEADER: Final = "hub.seal"

@@ -112,6 +112,8 @@ CUSTODY_INDEX_HEADER: Final = "hub.custody.index"
 WITHHELD_NOTICE_TYPE: Final = "cca.withheld.notice.v1"
 #: the CloudEvents source of what the router itself says (notices)
 ROUTER_SOURCE: Final = "urn:cca:router"
+#: the key-registry principal of the router's own keys (seals, tree heads, state MACs)
+ROUTER_PRINCIPAL: Final = "cca-router"
 #: dead letters: the reason headers under the names Kafka Connect uses (``<prefix>stage``, …)
 DLQ_HEADER_PREFIX: Final = "__connect.errors."
 #: dead letters: the hub's own reason headers, and the two it defines

@@ -178,6 +178,8 @@ def _roles(service: Service, networks: Sequence[str]) -> list[str]:
 def _role(who: str, role: str, desks: Desks, networks: Sequence[str]) -> set[Acl]:
     if role == "router":
         return _router(who, desks, networks)
+    if role == "custody":
+        return _custody(who, desks, networks)
     return _adapter(who, role.removeprefix("adapter:"))
 
 
@@ -192,6 +194,16 @@ def _router(who: str, desks: Desks, networks: Sequence[str]) -> set[Acl]:
         if replies_through_router(adapter_class(slug)):
             acls |= _topic(who, receipts_topic(slug), Operation.WRITE)
     return acls | _member(who, ROUTER_GROUP)
+
+
+def _custody(who: str, desks: Desks, networks: Sequence[str]) -> set[Acl]:
+    """``hub custody audit`` and ``hub evidence export``: read the custody logs, the events
+    they name, their native originals and the desks, with no consumer group."""
+    acls: set[Acl] = set()
+    topics = [PROVENANCE, CUSTODY_HEADS, CANONICAL, *(desk_topic(d) for d in desks.names)]
+    for topic in (*topics, *(native_in(slug) for slug in networks)):
+        acls |= _topic(who, topic, Operation.READ)
+    return acls
 
 
 def _adapter(who: str, slug: str) -> set[Acl]:

@@ -117,12 +117,12 @@ class Participants(BaseModel):
         for s in self.service:
             for role in s.runs:
                 kind, _, network = role.partition(":")
-                if role in ("router", "adapters"):
+                if role in ("router", "adapters", "custody"):
                     continue
                 if kind != "adapter" or network not in known_networks:
                     problems.append(
                         f"service {s.name}: cannot run {role!r} "
-                        "(router, adapters, or adapter:<network>)"
+                        "(router, adapters, custody, or adapter:<network>)"
                     )
         if problems:
             raise ParticipantsError("; ".join(problems))

@@ -13,6 +13,8 @@ ADMIN_PRINCIPAL = "hub.admin"
 OPERATOR_PRINCIPAL = "ops.status"
 ROUTER_PRINCIPAL = "svc.router"
 ALL_ADAPTERS_PRINCIPAL = "svc.adapters"
+#: ``hub custody audit`` and ``hub evidence export``: reads the custody logs and the desks
+CUSTODY_PRINCIPAL = "svc.custody"
 
 
 def adapter_principal(slug: str) -> str:

@@ -13,7 +13,9 @@ from hub.cli import (
     asyncapi,
     broker,
     clearance,
+    custody,
     demo,
+    evidence,
     keys,
     pki,
     schemas,
@@ -41,6 +43,8 @@ app.add_typer(adapter.app, name="adapter")
 app.add_typer(topics.app, name="topics")
 app.add_typer(acl.app, name="acl")
 app.add_typer(clearance.app, name="clearance")
+app.add_typer(evidence.app, name="evidence")
+app.add_typer(custody.app, name="custody")
 app.command("serve")(serve.serve_command)
 app.command("demo")(demo.demo_command)
 app.command("status")(status.status_command)

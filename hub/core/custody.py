@@ -18,10 +18,11 @@ without one; heads go to ``cca.custody.sth.v1`` on the log's partition.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 
+from contract.custody import TreeHead, decode_head, log_name
 from contract.keys.registry import KeyRegistry
 from contract.merkle import (
     MerkleLog,
@@ -31,81 +32,29 @@ from contract.merkle import (
     root,
     verify_consistency,
 )
-from contract.seal import ROUTER_PRINCIPAL
-from contract.signing import Signer, VerificationError, canonical_json
-from contract.topology import CUSTODY_INDEX_HEADER, PROVENANCE
+from contract.signing import Signer, VerificationError
+from contract.topology import CUSTODY_INDEX_HEADER, ROUTER_PRINCIPAL
 
-HEAD_DOMAIN = b"cca-hub/custody-tree-head/v1\x00"
-
-
-def log_name(partition: int) -> str:
-    return f"{PROVENANCE}/{partition}"
-
-
-@dataclass(frozen=True, slots=True)
-class TreeHead:
-    log: str
-    size: int
-    root: bytes
-    at: str  # ISO 8601, UTC
-    router: str
-    key_id: str = ""
-    signature: str = ""
-
-    def payload(self) -> bytes:
-        """What the signature covers: the domain, then the head's fields as canonical JSON."""
-        return HEAD_DOMAIN + canonical_json(
-            {"log": self.log, "size": self.size, "root": self.root.hex(), "at": self.at}
-        )
-
-    def signed(self, signer: Signer) -> TreeHead:
-        return TreeHead(
-            self.log,
-            self.size,
-            self.root,
-            self.at,
-            self.router,
-            signer.key_id,
-            signer.sign_message(self.payload()),
-        )
-
-    def verify(self, registry: KeyRegistry) -> None:
-        """The signature holds, by a router key valid at the head's time; else
-        :class:`~contract.signing.VerificationError`."""
-        when = datetime.fromisoformat(self.at.replace("Z", "+00:00"))
-        registry.verify_detached(
-            ROUTER_PRINCIPAL, self.key_id, self.payload(), self.signature, now=when
-        )
-
-    def encode(self) -> bytes:
-        return canonical_json(
-            {
-                "log": self.log,
-                "size": self.size,
-                "root": self.root.hex(),
-                "at": self.at,
-                "router": self.router,
-                "key_id": self.key_id,
-                "signature": self.signature,
-            }
-        )
+__all__ = [
+    "Appended",
+    "Audit",
+    "CustodyLogs",
+    "PartitionLog",
+    "TreeHead",
+    "audit",
+    "check_deliveries",
+    "decode_head",
+    "index_of",
+    "log_name",
+    "verify_head",
+]
 
 
-def decode_head(raw: bytes) -> TreeHead:
-    doc = json.loads(raw)
-    if not isinstance(doc, dict):
-        raise ValueError("a tree head is a JSON object")
-    root = bytes.fromhex(str(doc["root"]))
-    if len(root) != 32:
-        raise ValueError("a tree head's root is 32 bytes")
-    return TreeHead(
-        log=str(doc["log"]),
-        size=int(doc["size"]),
-        root=root,
-        at=str(doc["at"]),
-        router=str(doc.get("router", "")),
-        key_id=str(doc["key_id"]),
-        signature=str(doc["signature"]),
+def verify_head(head: TreeHead, registry: KeyRegistry) -> None:
+    """The head's signature holds, by a router key valid at the head's time; else
+    :class:`~contract.signing.VerificationError`."""
+    registry.verify_detached(
+        ROUTER_PRINCIPAL, head.key_id, head.payload(), head.signature, now=head.time()
     )
 
 
@@ -255,7 +204,7 @@ def audit(
             if head.log != log_name(part):
                 found.problems.append(f"{where}: names log {head.log}")
             try:
-                head.verify(registry)
+                verify_head(head, registry)
             except VerificationError as exc:
                 found.problems.append(f"{where}: signature: {exc}")
             if head.size > len(hashes):
@@ -278,3 +227,32 @@ def audit(
                     )
             previous = head
     return found
+
+
+def check_deliveries(found: Audit, delivered: Iterable[tuple[str, str]]) -> list[str]:
+    """What does not match between the custody log and the desks: each event routed by
+    exactly one entry, each (desk, event) delivered in exactly one entry, each desk record
+    with its entry, and each entry's delivery on its desk, once. ``delivered``: (desk, event
+    id) of every event record on the desk topics."""
+    problems: list[str] = []
+    logged: Counter[tuple[str, str]] = Counter()
+    for event_id, docs in sorted(found.events.items()):
+        routed = sum(1 for d in docs if d.get("outcome") == "routed")
+        if routed != 1:
+            problems.append(f"event {event_id}: {routed} routed entries in custody, not 1")
+        for doc in docs:
+            desks = doc.get("desks")
+            for desk in desks if isinstance(desks, list) else ():
+                logged[(str(desk), event_id)] += 1
+    on_desks = Counter(delivered)
+    for (desk, event_id), count in sorted(logged.items()):
+        if count != 1:
+            problems.append(f"event {event_id}: delivered to {desk} by {count} entries")
+        if on_desks.get((desk, event_id), 0) == 0:
+            problems.append(f"event {event_id}: custody says {desk} got it; that desk has not")
+    for (desk, event_id), count in sorted(on_desks.items()):
+        if (desk, event_id) not in logged:
+            problems.append(f"event {event_id} on {desk}: no custody entry delivers it there")
+        elif count != 1:
+            problems.append(f"event {event_id} on {desk}: {count} times")
+    return problems

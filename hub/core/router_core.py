@@ -11,6 +11,7 @@ Withheld events are released to a desk once its clearance allows (:meth:`RouterC
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -624,6 +625,7 @@ class RouterCore:
                         extra={
                             "key_id": dict(entry.headers).get("ce_keyid", b"").decode(),
                             "signature": dict(entry.headers).get("ce_signature", b"").decode(),
+                            "native_sha256": _native_digest(entry.value),
                             "canonical_sha256": hashlib.sha256(entry.value).hexdigest(),
                             "withheld_at": entry.withheld_at,
                         },
@@ -636,6 +638,12 @@ class RouterCore:
         batch.outputs += self._heads(pending, self.custody.unheaded(partitions))
         batch.outputs = [self._sealed(o) for o in batch.outputs]
         return pending
+
+
+def _native_digest(value: bytes) -> str | None:
+    """The native digest in a verified event's provenance (its data, as delivered)."""
+    provenance = json.loads(value).get("provenance")
+    return provenance.get("sha256") if isinstance(provenance, dict) else None
 
 
 def _iso(epoch_s: float) -> str:

@@ -24,8 +24,6 @@ from aiokafka.structs import TopicPartition
 from adapters.sdk import Translated, get_adapter, slugs, translate
 from contract.seal import ROUTER_PRINCIPAL
 from contract.topology import (
-    CUSTODY_HEADS,
-    PROVENANCE,
     ROUTER_DLQ,
     WITHHELD,
     WITHHELD_NOTICE_TYPE,
@@ -39,7 +37,7 @@ from hub.access.participants import load_participants
 from hub.access.principals import ADMIN_PRINCIPAL
 from hub.access.provision import apply_participants, issue_missing
 from hub.core.clearance import load_clearances
-from hub.core.custody import Audit, audit, index_of
+from hub.core.custody import Audit, audit
 from hub.core.desks import load_desks
 from hub.core.dissemination import Decision as Dissemination
 from hub.core.dissemination import disseminate
@@ -49,6 +47,7 @@ from hub.keys.principals import signing_principals
 from hub.keys.store import KeyStore
 from hub.localkafka.ports import free_ports
 from hub.pki import pki_dir
+from hub.services.custody_reader import read_custody
 from hub.services.topics_admin import ensure_topics
 from hub.topics import hub_topics
 from schemas import CanonicalData
@@ -91,6 +90,33 @@ async def secure_hub(secure: SecureKafka, state_dir: Path) -> None:
     issue_missing(state_dir, participants)
     admin = KafkaAccess.mtls(secure.bootstrap, state_dir, ADMIN_PRINCIPAL)
     await apply_participants(admin, state_dir, participants, slugs(), load_desks())
+
+
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+async def hub_command(env: dict[str, str], *args: str, timeout: float = 300) -> Ran:
+    """``hub <args>`` as a child process; its exit status and output."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "hub",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), timeout)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise AssertionError(f"hub {' '.join(args)} did not finish in {timeout}s") from None
+    return Ran(proc.returncode or 0, out.decode(errors="replace"), err.decode(errors="replace"))
 
 
 class ServiceProcess:
@@ -391,35 +417,5 @@ async def custody_of(bootstrap: str, state_dir: Path) -> Audit:
     other tests' hubs, each a log of its own), read ``read_committed`` from the start."""
     store = KeyStore(state_dir)
     mac = StateMac(store.signers(ROUTER_PRINCIPAL))
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        isolation_level="read_committed",
-        enable_auto_commit=False,
-        fetch_max_bytes=64 * 1024 * 1024,
-    )
-    await consumer.start()
-    entries: dict[int, list[tuple[int | None, bytes]]] = defaultdict(list)
-    heads: list[tuple[int, bytes]] = []
-    try:
-        tps = [TopicPartition(t, p) for t in (PROVENANCE, CUSTODY_HEADS) for p in range(PARTITIONS)]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        remaining = {tp for tp in tps if ends[tp] > 0}
-        while remaining:
-            for tp, records in (await consumer.getmany(*remaining, timeout_ms=500)).items():
-                for r in records:
-                    headers = list(r.headers)
-                    if mac.check(tp.topic, r.key, r.value, headers) != "":
-                        continue
-                    if tp.topic == PROVENANCE:
-                        entries[tp.partition].append((index_of(headers), r.value))
-                    else:
-                        heads.append((tp.partition, r.value))
-            for tp in list(remaining):
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
-    finally:
-        await consumer.stop()
-    return audit(entries, heads, store.registry())
+    custody = await read_custody(KafkaAccess.plaintext(bootstrap), mac)
+    return audit(custody.entries, custody.head_records(), store.registry())

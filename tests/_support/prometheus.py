@@ -85,6 +85,17 @@ class Prometheus:
     def tail(self) -> str:
         return self.log_path.read_text(errors="replace")[-3000:]
 
+    async def ready(self, client: httpx.AsyncClient, within_s: float = 60) -> None:
+        """Wait until the server answers ``/-/ready`` (it answers 503 while it starts)."""
+
+        async def answered() -> bool:
+            try:
+                return (await client.get(f"{self.url}/-/ready")).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        await until(answered, within_s, lambda: f"Prometheus did not become ready\n{self.tail()}")
+
     async def api(self, client: httpx.AsyncClient, path: str, **params: str) -> Any:
         response = await client.get(f"{self.url}/api/v1/{path}", params=params)
         response.raise_for_status()

@@ -427,14 +427,10 @@ async def test_a_clearance_passing_its_expiry_removes_the_desks_acl_and_fires_th
         assert desk not in first.lapsed
         await reader.getmany(timeout_ms=200)  # in force: the desk reads its topic
         async with httpx.AsyncClient(timeout=10) as client:
+            await prometheus.ready(client)
 
             async def days_left(value: float) -> bool:
-                try:
-                    found = await prometheus.query(
-                        client, f'hub_clearance_days_left{{desk="{desk}"}}'
-                    )
-                except httpx.TransportError:
-                    return False
+                found = await prometheus.query(client, f'hub_clearance_days_left{{desk="{desk}"}}')
                 return bool(found) and float(found[0]["value"][1]) == value
 
             async def firing(alert: str) -> bool:

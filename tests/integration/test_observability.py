@@ -402,13 +402,7 @@ async def _check(
     refco: bytes,
     dead_letters: dict[str, int],
 ) -> None:
-    async def ready() -> bool:
-        try:
-            return (await client.get(f"{prometheus.url}/-/ready")).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    await until(ready, 60, lambda: "Prometheus did not become ready")
+    await prometheus.ready(client)
 
     for s in services:
         health = (await client.get(f"http://127.0.0.1:{s.port}/health")).json()

@@ -48,13 +48,25 @@ def test_custody_and_state_are_written_by_the_router_alone(acls: frozenset[Acl])
         assert writers == {"User:svc.router"}, topic
 
 
-def test_no_desk_is_readable_by_any_network_or_service(acls: frozenset[Acl]) -> None:
+def test_no_desk_is_readable_by_any_network_or_service_but_the_custody_audit(
+    acls: frozenset[Acl],
+) -> None:
     readers = {
         a.principal
         for a in acls
         if a.name.startswith("cca.desk.") and a.operation is Operation.READ
     }
-    assert readers == {f"User:desk.{d}" for d in load_desks().names}
+    # the audit checks that every desk record has its custody entry, exactly once
+    assert readers == {f"User:desk.{d}" for d in load_desks().names} | {"User:svc.custody"}
+
+
+def test_the_custody_audit_reads_and_writes_nothing_else(acls: frozenset[Acl]) -> None:
+    mine = {a for a in acls if a.principal == "User:svc.custody"}
+    assert {a.operation for a in mine} <= {Operation.READ, Operation.DESCRIBE}
+    assert {a.resource for a in mine if a.operation is Operation.READ} == {Resource.TOPIC}
+    read = _topics(acls, "svc.custody", Operation.READ)
+    assert {PROVENANCE, "cca.custody.sth.v1", "cca.canonical.v1", "net.rempm.in"} <= read
+    assert not any(t.endswith(".out") or t.endswith(".dlq") for t in read)
 
 
 def test_an_adapter_service_commits_in_its_own_transactions_and_group(acls: frozenset[Acl]) -> None:

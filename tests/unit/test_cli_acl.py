@@ -20,7 +20,7 @@ def test_plan_offline_prints_every_acl_the_file_implies(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     expected = derive(load_participants(), slugs(), load_desks())
     lines = result.output.strip().splitlines()
-    assert lines[-1] == f"{len(expected)} ACLs for 26 principals"
+    assert lines[-1] == f"{len(expected)} ACLs for 27 principals"
     assert len(lines) == len(expected) + 1
     assert any(
         line.startswith("User:net.refco") and "WRITE" in line and "net.refco.in" in line
