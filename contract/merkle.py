@@ -232,3 +232,17 @@ class MerkleLog:
 
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> list[bytes]:
         return consistency_proof(old_size, self._kept(new_size))
+
+
+def roots_at(hashes: Sequence[bytes], sizes: Iterable[int]) -> dict[int, bytes]:
+    """The tree hash of the first ``size`` leaves, for each of ``sizes`` up to
+    ``len(hashes)``, in one pass over the leaves (O(n + k log n), not O(n·k))."""
+    walk = MerkleLog(keep_hashes=False)
+    out: dict[int, bytes] = {}
+    for size in sorted(set(sizes)):
+        if size > len(hashes):
+            break
+        while len(walk) < size:
+            walk.append_hash(hashes[len(walk)])
+        out[size] = walk.root()
+    return out

@@ -29,7 +29,7 @@ from contract.merkle import (
     ProofError,
     consistency_proof,
     leaf_hash,
-    root,
+    roots_at,
     verify_consistency,
 )
 from contract.signing import Signer, VerificationError
@@ -198,6 +198,7 @@ def audit(
         part_heads.sort(key=lambda h: (h.size, h.at))
         found.heads[part] = len(part_heads)
         hashes = trees.get(part, MerkleLog()).hashes or []
+        roots = roots_at(hashes, (h.size for h in part_heads))
         previous: TreeHead | None = None
         for head in part_heads:
             where = f"{log_name(part)}: head of size {head.size} at {head.at}"
@@ -210,7 +211,7 @@ def audit(
             if head.size > len(hashes):
                 found.problems.append(f"{where}: the log has only {len(hashes)} entries")
                 continue
-            if root(hashes[: head.size]) != head.root:
+            if roots[head.size] != head.root:
                 found.problems.append(f"{where}: not the root of the log's first entries")
             if previous is not None:
                 try:

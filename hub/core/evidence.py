@@ -24,7 +24,7 @@ from typing import Any
 
 from contract.custody import TreeHead, log_name
 from contract.evidence import FORMAT, KEYS, MANIFEST, README
-from contract.merkle import MerkleLog, leaf_hash
+from contract.merkle import MerkleLog, leaf_hash, roots_at
 from contract.signing import KEYID_ATTRIBUTE, canonical_json
 from contract.topology import network_of
 
@@ -96,18 +96,15 @@ def build_package(
     # of the case removed from its log would otherwise go unseen
     for part in sorted({*logs, *heads}):
         tree = trees[part] = MerkleLog(leaf_hash(value) for value in logs.get(part, ()))
-        hashes = tree.hashes or []
-        walk = MerkleLog(keep_hashes=False)  # the roots at each head's size, in one pass
         known = sorted(heads.get(part, ()), key=lambda h: (h.size, h.at))
+        roots = roots_at(tree.hashes or [], (h.size for h in known))
         for head in known:
             if head.size > len(tree):
                 raise EvidenceError(
                     f"{log_name(part)}: a head of size {head.size}, but the log read has "
                     f"{len(tree)} entries"
                 )
-            while len(walk) < head.size:
-                walk.append_hash(hashes[len(walk)])
-            if walk.root() != head.root:
+            if roots[head.size] != head.root:
                 raise EvidenceError(
                     f"{log_name(part)}: the head of size {head.size} at {head.at} is not the "
                     "root of the log read from the broker"

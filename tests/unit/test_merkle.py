@@ -26,6 +26,7 @@ from contract.merkle import (
     leaf_hash,
     node_hash,
     root,
+    roots_at,
     verify_consistency,
     verify_inclusion,
 )
@@ -255,3 +256,10 @@ def test_node_hash_is_ordered_and_domain_separated_from_leaves() -> None:
     a, b = leaf_hash(b"a"), leaf_hash(b"b")
     assert node_hash(a, b) != node_hash(b, a)
     assert node_hash(a, b) != leaf_hash(a + b)
+
+
+def test_roots_at_several_sizes_are_the_tree_hashes_of_those_prefixes() -> None:
+    hashes = [leaf_hash(bytes([n])) for n in range(37)]
+    sizes = [0, 1, 5, 5, 8, 21, 37, 40]
+    found = roots_at(hashes, sizes)
+    assert found == {s: root(hashes[:s]) for s in sizes if s <= len(hashes)}
